@@ -1,0 +1,195 @@
+/* convert.c - the simple interface: read, write, convert. */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "../internal.h"
+
+/* Makes sure a failing callback left a matching error behind, and that the
+ * message names the format. */
+static int finish_error(int rc, const char *format) {
+  const newsdoc_error *e = newsdoc_error_last();
+  if (rc >= 0) rc = NEWSDOC_EMALFORMED;
+  if (e->code != rc) return newsdoc_error_set(rc, "%s: %s", format, newsdoc_strerror(rc));
+  size_t n = strlen(format);
+  if (strncmp(e->message, format, n) || e->message[n] != ':') nd_error_prefix("%s", format);
+  return rc;
+}
+
+int newsdoc_read(newsdoc_doc **out, const char *data, size_t len, const char *format, const char *filename,
+                 const newsdoc_options *opts) {
+  if (!out || (!data && len)) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_read: NULL argument");
+  *out = NULL;
+  unsigned long long max = newsdoc_options_limit(opts, NEWSDOC_LIMIT_INPUT_SIZE);
+  if (len > max)
+    return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "%s: %zu bytes is more than max-input-size (%llu)",
+                             filename ? filename : "input", len, max);
+  if (!data) data = "";
+  newsdoc_format f;
+  int rc;
+  if (!format) {
+    const char *name;
+    if ((rc = newsdoc_probe(data, len, filename, &name, NULL))) return rc;
+    format = name;
+  }
+  if ((rc = newsdoc_format_find(format, &f))) return newsdoc_error_set(NEWSDOC_EUNKNOWNFORMAT, "unknown input format \"%s\"", format);
+  if (!f.read) return newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "%s: this format cannot be read", f.name);
+  newsdoc_ctx ctx;
+  nd_ctx_init(&ctx, opts, f.name, filename);
+  newsdoc_doc *doc = NULL;
+  newsdoc_error_clear();
+  rc = f.read(&doc, data, len, &ctx, f.userdata);
+  if (rc || !doc) {
+    newsdoc_doc_free(doc);
+    return finish_error(rc, f.name);
+  }
+  *out = doc;
+  return 0;
+}
+
+/* Reads a whole file, never more than `max` bytes. */
+static int slurp_file(const char *path, unsigned long long max, nd_buf *b) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot open: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fileno(fp), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      fclose(fp);
+      return newsdoc_error_set(NEWSDOC_EIO, "%s: is a directory", path);
+    }
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+      fclose(fp);
+      return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "%s: %lld bytes is more than max-input-size (%llu)", path,
+                               (long long)st.st_size, max);
+    }
+    if (S_ISREG(st.st_mode) && nd_buf_reserve(b, (size_t)st.st_size)) {
+      fclose(fp);
+      return nd_oom("reading a file");
+    }
+  }
+  for (;;) {
+    if (nd_buf_reserve(b, 65536)) {
+      fclose(fp);
+      return nd_oom("reading a file");
+    }
+    size_t got = fread(b->data + b->len, 1, b->cap - b->len - 1, fp);
+    b->len += got;
+    if (b->len > max) {
+      fclose(fp);
+      return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "%s: more than max-input-size (%llu bytes)", path, max);
+    }
+    if (got == 0) break;
+  }
+  int err = ferror(fp);
+  fclose(fp);
+  if (err) return newsdoc_error_set(NEWSDOC_EIO, "%s: read error", path);
+  return 0;
+}
+
+int newsdoc_read_file(newsdoc_doc **out, const char *path, const char *format, const newsdoc_options *opts) {
+  if (!out || !path) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_read_file: NULL argument");
+  *out = NULL;
+  nd_buf b = ND_BUF_INIT;
+  int rc = slurp_file(path, newsdoc_options_limit(opts, NEWSDOC_LIMIT_INPUT_SIZE), &b);
+  if (!rc) rc = newsdoc_read(out, b.data ? b.data : "", b.len, format, path, opts);
+  nd_buf_free(&b);
+  return rc;
+}
+
+int newsdoc_read_callback(newsdoc_doc **out, newsdoc_read_cb cb, void *ud, const char *format,
+                          const newsdoc_options *opts) {
+  if (!out || !cb) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_read_callback: NULL argument");
+  *out = NULL;
+  unsigned long long max = newsdoc_options_limit(opts, NEWSDOC_LIMIT_INPUT_SIZE);
+  nd_buf b = ND_BUF_INIT;
+  int rc = 0;
+  for (;;) {
+    if (nd_buf_reserve(&b, 65536)) { rc = nd_oom("reading input"); break; }
+    size_t got = 0, cap = b.cap - b.len - 1;
+    if (cb(b.data + b.len, cap, &got, ud)) { rc = newsdoc_error_set(NEWSDOC_EIO, "input: the read callback failed"); break; }
+    if (got > cap) { rc = newsdoc_error_set(NEWSDOC_EUSAGE, "input: the read callback returned more than asked"); break; }
+    if (!got) break;
+    b.len += got;
+    if (b.len > max) { rc = newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "input: more than max-input-size (%llu bytes)", max); break; }
+  }
+  if (!rc) rc = newsdoc_read(out, b.data ? b.data : "", b.len, format, NULL, opts);
+  nd_buf_free(&b);
+  return rc;
+}
+
+static int write_sink(const newsdoc_doc *doc, const char *format, newsdoc_sink *sink, const newsdoc_options *opts) {
+  if (!doc || !format) return newsdoc_error_set(NEWSDOC_EUSAGE, "write: NULL document or format");
+  newsdoc_format f;
+  if (newsdoc_format_find(format, &f)) return newsdoc_error_set(NEWSDOC_EUNKNOWNFORMAT, "unknown output format \"%s\"", format);
+  if (!f.write) return newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "%s: this format cannot be written", f.name);
+  newsdoc_ctx ctx;
+  nd_ctx_init(&ctx, opts, f.name, NULL);
+  newsdoc_error_clear();
+  int rc = f.write(doc, sink, &ctx, f.userdata);
+  return rc ? finish_error(rc, f.name) : 0;
+}
+
+int newsdoc_write(const newsdoc_doc *doc, const char *format, const newsdoc_options *opts, char **out, size_t *len_out) {
+  if (!out) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_write: out is NULL");
+  *out = NULL;
+  if (len_out) *len_out = 0;
+  nd_buf b = ND_BUF_INIT;
+  newsdoc_sink sink;
+  nd_sink_init_buf(&sink, &b, newsdoc_options_limit(opts, NEWSDOC_LIMIT_OUTPUT_SIZE));
+  int rc = write_sink(doc, format, &sink, opts);
+  if (rc) {
+    nd_buf_free(&b);
+    return rc;
+  }
+  char *p = nd_buf_detach(&b, len_out);
+  if (!p) return nd_oom("newsdoc_write");
+  *out = p;
+  return 0;
+}
+
+int newsdoc_write_file(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts) {
+  if (!doc || !path) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_write_file: NULL argument");
+  newsdoc_format f;
+  if (!format) {
+    if (newsdoc_format_for_filename(path, 1, &f))
+      return newsdoc_error_set(NEWSDOC_EUNKNOWNFORMAT, "%s: no output format for this extension; name one", path);
+    format = f.name;
+  }
+  char *data;
+  size_t len;
+  int rc = newsdoc_write(doc, format, opts, &data, &len);
+  if (rc) return rc;
+  FILE *fp = fopen(path, "wb");
+  if (!fp) {
+    nd_free(data);
+    return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot create: %s", path, strerror(errno));
+  }
+  size_t put = fwrite(data, 1, len, fp);
+  int bad = put != len || fflush(fp) != 0;
+  bad |= fclose(fp) != 0;
+  nd_free(data);
+  if (bad) {
+    remove(path);
+    return newsdoc_error_set(NEWSDOC_EIO, "%s: write error", path);
+  }
+  return 0;
+}
+
+int newsdoc_write_callback(const newsdoc_doc *doc, const char *format, newsdoc_write_cb cb, void *ud,
+                           const newsdoc_options *opts) {
+  if (!cb) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_write_callback: NULL callback");
+  newsdoc_sink sink;
+  nd_sink_init_fn(&sink, cb, ud, newsdoc_options_limit(opts, NEWSDOC_LIMIT_OUTPUT_SIZE));
+  return write_sink(doc, format, &sink, opts);
+}
+
+int newsdoc_convert(const char *data, size_t len, const char *from, const char *to, const newsdoc_options *opts,
+                    char **out, size_t *len_out) {
+  newsdoc_doc *doc = NULL;
+  if (out) *out = NULL;
+  int rc = newsdoc_read(&doc, data, len, from, NULL, opts);
+  if (rc) return rc;
+  rc = newsdoc_write(doc, to, opts, out, len_out);
+  newsdoc_doc_free(doc);
+  return rc;
+}

@@ -1,0 +1,255 @@
+/*
+ * internal.h - what the library's modules share.  Never installed; nothing
+ * here is exported (every symbol is hidden; only newsdoc_* functions marked
+ * NEWSDOC_API leave the shared library).
+ *
+ * Naming: nd_ for internal functions and types.
+ */
+#ifndef ND_INTERNAL_H
+#define ND_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "newsdoc/newsdoc.h"
+
+#if defined(__GNUC__)
+#define ND_UNUSED __attribute__((unused))
+#define ND_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define ND_UNUSED
+#define ND_WARN_UNUSED
+#endif
+
+/* ---- allocation (core/alloc.c) ----------------------------------------- */
+void *nd_malloc(size_t n);
+void *nd_calloc(size_t count, size_t size); /* overflow-checked, zeroed */
+void *nd_realloc(void *p, size_t n);
+void nd_free(void *p);
+char *nd_strndup(const char *s, size_t n); /* NUL-terminated copy */
+char *nd_strdup(const char *s);            /* NULL in -> NULL out */
+
+/* ---- errors (core/error.c) ----------------------------------------------- */
+/* newsdoc_error_set() is the public setter.  nd_oom() sets ENOMEM with the
+ * place it happened and returns NEWSDOC_ENOMEM. */
+int nd_oom(const char *where);
+int nd_error_setv(int code, const char *fmt, va_list ap);
+/* Prefix the current detail message with "prefix: " (keeps the code). */
+void nd_error_prefix(const char *fmt, ...) NEWSDOC_PRINTF(1, 2);
+
+/* ---- growable byte buffer (core/buf.c) ---------------------------------- */
+/* On allocation failure the buffer sets `failed` and ignores later appends;
+ * check nd_buf_ok()/failed once at the end.  data is always NUL-terminated
+ * when len > 0 and !failed. */
+typedef struct nd_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+  int failed;
+} nd_buf;
+#define ND_BUF_INIT {NULL, 0, 0, 0}
+void nd_buf_init(nd_buf *b);
+void nd_buf_free(nd_buf *b);
+void nd_buf_clear(nd_buf *b); /* len = 0, keeps memory */
+int nd_buf_reserve(nd_buf *b, size_t extra); /* 0 or NEWSDOC_ENOMEM */
+void nd_buf_put(nd_buf *b, const void *data, size_t len);
+void nd_buf_puts(nd_buf *b, const char *s);
+void nd_buf_putc(nd_buf *b, char c);
+void nd_buf_printf(nd_buf *b, const char *fmt, ...) NEWSDOC_PRINTF(2, 3);
+void nd_buf_put_utf8(nd_buf *b, uint32_t cp); /* encode one code point */
+/* Take the data (caller frees with nd_free); the buffer is emptied.
+ * Returns NULL if failed; an empty buffer gives "" (allocated). */
+char *nd_buf_detach(nd_buf *b, size_t *len_out);
+static inline int nd_buf_ok(const nd_buf *b) { return !b->failed; }
+
+/* ---- UTF-8 (core/utf8.c) --------------------------------------------------- */
+/* Decode one code point at s[*i] (advancing *i); invalid sequences give
+ * 0xFFFD and advance one byte.  Returns the code point. */
+uint32_t nd_utf8_next(const char *s, size_t len, size_t *i);
+int nd_utf8_valid(const char *s, size_t len);
+/* Append s to b, replacing invalid UTF-8 with U+FFFD; returns the number
+ * of replacements. */
+size_t nd_utf8_sanitize(nd_buf *b, const char *s, size_t len);
+/* Whether a code point may appear in XML 1.0 text (Char production, minus
+ * the noncharacters U+FFFE/U+FFFF). */
+int nd_xml_char_ok(uint32_t cp);
+
+/* ---- XML/HTML escaping (core/xmlesc.c) ------------------------------------ */
+/* Escape text for XML/HTML element content (&, <, >) or attribute values
+ * (also "), dropping characters XML forbids (C0 controls but tab/LF/CR,
+ * U+FFFE, U+FFFF, lone surrogates) and replacing invalid UTF-8 with
+ * U+FFFD.  Returns the number of characters dropped or replaced. */
+size_t nd_xml_escape(nd_buf *b, const char *s, size_t len);
+size_t nd_xml_escape_attr(nd_buf *b, const char *s, size_t len);
+
+/* ---- base64 (core/base64.c) ------------------------------------------------- */
+void nd_base64_encode(nd_buf *b, const void *data, size_t len);
+/* Decode, skipping ASCII whitespace.  Returns 0 or NEWSDOC_EMALFORMED /
+ * NEWSDOC_ENOMEM (error set). */
+int nd_base64_decode(nd_buf *out, const char *s, size_t len);
+
+/* ---- the model's internals (core/node.c, core/doc.c) ---------------------- */
+struct newsdoc_node {
+  struct newsdoc_node *parent, *first, *last, *prev, *next;
+  uint8_t type;
+  uint8_t dir;
+  uint8_t list_type;
+  uint8_t flags; /* ND_NODE_TIGHT, ND_NODE_HEADER */
+  int level;     /* SECTION */
+  int start;     /* LIST */
+  int colspan, rowspan;
+  char *literal;
+  size_t literal_len;
+  char *url, *title, *info, *id, *lang;
+  uint8_t *aligns; /* TABLE: newsdoc_align per column */
+  size_t naligns;
+};
+#define ND_NODE_TIGHT 0x1
+#define ND_NODE_HEADER 0x2
+
+typedef struct nd_meta_entry {
+  char *key;
+  char *value;
+} nd_meta_entry;
+
+typedef struct nd_media {
+  char *name;
+  char *mime;
+  unsigned char *data;
+  size_t len;
+} nd_media;
+
+struct newsdoc_doc {
+  newsdoc_node *root;
+  nd_meta_entry *meta;
+  size_t nmeta, capmeta;
+  nd_media *media;
+  size_t nmedia, capmedia;
+};
+
+/* Convenience builders used by readers.  Each returns the new node
+ * (already appended to parent when parent is non-NULL) or NULL with
+ * ENOMEM/EUSAGE set.  Text is copied. */
+newsdoc_node *nd_node_add(newsdoc_node *parent, newsdoc_node_type type);
+newsdoc_node *nd_node_add_text(newsdoc_node *parent, const char *s, size_t len);
+/* Append text to the last TEXT child of parent if it is one, else add a
+ * new TEXT node (merges adjacent text). */
+int nd_node_append_text(newsdoc_node *parent, const char *s, size_t len);
+/* Depth of a node below the root. */
+size_t nd_node_depth(const newsdoc_node *node);
+int nd_node_set_str(char **slot, const char *s); /* copy or clear; 0/ENOMEM */
+newsdoc_node *nd_node_alloc(newsdoc_node_type type); /* no checks, detached */
+void nd_node_free_tree(newsdoc_node *root);          /* detached subtree */
+int nd_node_is_container(newsdoc_node_type type);    /* may have children */
+
+/* ---- per-call context and sinks (core/ctx.c, core/sink.c) ------------------ */
+struct newsdoc_ctx {
+  const newsdoc_options *opts;
+  const char *format;
+  const char *filename;
+  size_t warnings;
+  unsigned long long deadline_ms; /* 0: none */
+  unsigned int check_counter;
+};
+void nd_ctx_init(newsdoc_ctx *ctx, const newsdoc_options *opts, const char *format, const char *filename);
+
+typedef int (*nd_sink_fn)(const void *data, size_t len, void *userdata);
+struct newsdoc_sink {
+  nd_sink_fn fn; /* NULL: append to buf */
+  void *userdata;
+  nd_buf *buf;
+  size_t written;
+  unsigned long long limit;
+  int error;
+};
+void nd_sink_init_buf(newsdoc_sink *s, nd_buf *buf, unsigned long long limit);
+void nd_sink_init_fn(newsdoc_sink *s, nd_sink_fn fn, void *userdata, unsigned long long limit);
+/* Write a whole nd_buf (checking its failed flag first). */
+int nd_sink_put_buf(newsdoc_sink *s, const nd_buf *b);
+
+/* ---- options internals (core/options.c) ----------------------------------- */
+/* Depth limit check used by readers: returns 0 or NEWSDOC_ELIMIT_DEPTH with
+ * a message naming `what`. */
+int nd_check_depth(newsdoc_ctx *ctx, size_t depth, const char *what);
+
+/* ---- safe ZIP reading and writing (core/zip.c) ------------------------------ */
+/* Opens an archive held in memory with every check of issue #9: libzip's
+ * consistency check, limits on entries, names (no "..", absolute paths,
+ * backslashes, drive letters, control characters, case-fold collisions),
+ * encryption and compression method refused.  Entries are expanded with
+ * the byte count checked while reading (max-zip-entry-size, the running
+ * max-zip-total-size, max-zip-ratio); declared sizes are never trusted. */
+typedef struct nd_zip nd_zip;
+int nd_zip_open(nd_zip **out, const char *data, size_t len, newsdoc_ctx *ctx);
+void nd_zip_close(nd_zip *z);
+size_t nd_zip_count(const nd_zip *z);
+const char *nd_zip_name(const nd_zip *z, size_t index);
+/* Look up an entry by exact name; -1 when absent. */
+long nd_zip_find(const nd_zip *z, const char *name);
+/* Expand an entry into *out (NUL-terminated; free with nd_free).  Errors:
+ * NEWSDOC_ENOTFOUND, NEWSDOC_ELIMIT_ZIP, NEWSDOC_EMALFORMED,
+ * NEWSDOC_EUNSUPPORTED, NEWSDOC_ENOMEM. */
+int nd_zip_read(nd_zip *z, const char *name, char **out, size_t *len_out);
+/* Resolve `rel` (a URL-style path, %-escapes decoded, "#frag" dropped)
+ * against the directory of `base` (an entry name); the result must stay
+ * inside the archive: returns NULL for remote URLs ("scheme:"), absolute
+ * paths or ".." escaping the root.  Caller frees with nd_free. */
+char *nd_zip_resolve(const char *base, const char *rel);
+
+/* A writer building a deterministic archive in memory: entries are written
+ * in the order added, with a fixed timestamp (the DOS date of `mtime`, a
+ * Unix time) and no extra fields. */
+typedef struct nd_zipw nd_zipw;
+int nd_zipw_new(nd_zipw **out, long long mtime);
+/* store: 1 to store uncompressed (EPUB's mimetype), 0 to deflate. */
+int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store);
+/* Finish the archive and write it to the sink; frees the writer. */
+int nd_zipw_finish(nd_zipw *w, newsdoc_sink *sink);
+void nd_zipw_free(nd_zipw *w);
+
+/* ---- text decoding (core/decode.c) ---------------------------------------- */
+/* Decode bytes of unknown encoding into UTF-8 NFC with LF newlines left
+ * as they are: a BOM (UTF-8, UTF-16LE/BE) wins; else `charset_hint` (an
+ * IANA name, e.g. from <meta charset>) when given and known; else valid
+ * UTF-8; else ICU's charset detection among legacy encodings (windows-1256,
+ * ISO-8859-6, windows-1255, windows-1252, ...).  Invalid bytes become
+ * U+FFFD and NUL becomes U+FFFD, each with one warning.  *charset_out (may
+ * be NULL) gets a static name of what was used. */
+int nd_decode_text(nd_buf *out, const char *data, size_t len, const char *charset_hint,
+                   const char **charset_out, newsdoc_ctx *ctx);
+/* NFC-normalise UTF-8 (joiners such as ZWNJ are kept, as NFC does). */
+int nd_nfc(nd_buf *out, const char *s, size_t len);
+
+/* ---- language and direction (core/lang.c) ---------------------------------- */
+/* Whether a BCP 47 tag's language is written right to left (ar, he, fa,
+ * ur, ps, sd, ug, yi, dv, ckb, ... and any tag with an Arab/Hebr/Thaa/Syrc/
+ * Nkoo/Adlm script subtag). */
+int nd_lang_is_rtl(const char *lang);
+/* The direction of the first strong character (ICU bidi), or UNSET. */
+newsdoc_dir nd_text_dir(const char *s, size_t len);
+/* The direction most of the strong characters have, or UNSET. */
+newsdoc_dir nd_text_majority_dir(const char *s, size_t len);
+/* Guess a language from the letters: "ar", "fa", "ur", "he", "yi", "en",
+ * "ru", "el", ... or NULL when the text has too few letters.  Static. */
+const char *nd_guess_lang(const char *s, size_t len);
+
+/* ---- HTML, shared by the html and epub formats (formats/html/) ------------ */
+typedef struct nd_html_opts {
+  int xhtml;        /* write XML syntax (EPUB content documents) */
+  int fragment;     /* body content only, no wrapper elements */
+  int standalone_css; /* 1: embed the built-in stylesheet */
+  const char *css_href; /* link this stylesheet instead (may be NULL) */
+  int embed_media;  /* 1: images as data: URIs; 0: "media:NAME" -> media_prefix + NAME */
+  const char *media_prefix; /* e.g. "images/" (EPUB) */
+  int with_title_header; /* write the <header> with title/byline */
+} nd_html_opts;
+int nd_html_render(const newsdoc_doc *doc, nd_buf *out, const nd_html_opts *o, newsdoc_ctx *ctx);
+/* Parse HTML (is_xhtml 0) or XHTML (1) content and append its blocks
+ * to `parent` inside `doc`; metadata found in the page is added to the
+ * document where the document does not have it yet. */
+int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data, size_t len, int is_xhtml,
+                       newsdoc_ctx *ctx);
+
+#endif
