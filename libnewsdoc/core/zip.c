@@ -1,0 +1,422 @@
+/* zip.c - safe ZIP reading and deterministic ZIP writing on libzip.
+ *
+ * Reading trusts nothing the archive declares: libzip's consistency check
+ * (ZIP_CHECKCONS, which also refuses overlapping entries), then our own
+ * checks of every name, the entry count, the sum of compressed sizes, the
+ * encryption and compression methods; expansion is counted while reading
+ * against max-zip-entry-size, the running max-zip-total-size and
+ * max-zip-ratio. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <zip.h>
+#include <unicode/ucasemap.h>
+
+#include "../internal.h"
+
+struct nd_zip {
+  zip_t *za;
+  newsdoc_ctx *ctx;
+  size_t n;
+  char **names; /* index -> name (borrowed from libzip) */
+  unsigned long long expanded; /* bytes expanded so far, all entries */
+  size_t archive_len;
+};
+
+static int zip_err(int code, const char *fmt, const char *arg) {
+  return newsdoc_error_set(code, fmt, arg);
+}
+
+/* Names must stay inside the container and be plain. */
+static const char *name_problem(const char *name) {
+  size_t len = strlen(name);
+  if (!len) return "an empty name";
+  if (name[0] == '/') return "an absolute path";
+  if (len >= 2 && name[1] == ':' && ((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z')) return "a drive letter";
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if (c < 0x20 || c == 0x7F) return "a control character";
+    if (c == '\\') return "a backslash";
+  }
+  const char *p = name;
+  while (*p) {
+    const char *slash = strchr(p, '/');
+    size_t seg = slash ? (size_t)(slash - p) : strlen(p);
+    if (seg == 2 && p[0] == '.' && p[1] == '.') return "a \"..\" component";
+    if (seg == 1 && p[0] == '.') return "a \".\" component";
+    if (seg == 0 && slash && p != name) return "an empty path component";
+    if (!slash) break;
+    p = slash + 1;
+  }
+  if (!nd_utf8_valid(name, len)) return "invalid UTF-8";
+  return NULL;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Exact duplicates and case-fold collisions make an archive malformed. */
+static int check_collisions(nd_zip *z) {
+  if (z->n < 2) return 0;
+  char **folded = nd_calloc(z->n, sizeof *folded);
+  if (!folded) return nd_oom("zip names");
+  UErrorCode st = U_ZERO_ERROR;
+  UCaseMap *cm = ucasemap_open(NULL, 0, &st);
+  int rc = 0;
+  if (U_FAILURE(st)) {
+    rc = newsdoc_error_set(NEWSDOC_ENOMEM, "zip: cannot open ICU case mapping: %s", u_errorName(st));
+    goto done;
+  }
+  for (size_t i = 0; i < z->n && !rc; i++) {
+    size_t len = strlen(z->names[i]);
+    size_t cap = len * 3 + 4;
+    folded[i] = nd_malloc(cap);
+    if (!folded[i]) { rc = nd_oom("zip names"); break; }
+    st = U_ZERO_ERROR;
+    int32_t got = ucasemap_utf8FoldCase(cm, folded[i], (int32_t)cap, z->names[i], (int32_t)len, &st);
+    if (U_FAILURE(st) || got < 0 || (size_t)got >= cap) {
+      rc = zip_err(NEWSDOC_EMALFORMED, "zip: cannot case-fold the entry name \"%s\"", z->names[i]);
+      break;
+    }
+    folded[i][got] = 0;
+  }
+  if (!rc) {
+    qsort(folded, z->n, sizeof *folded, cmp_str);
+    for (size_t i = 1; i < z->n; i++)
+      if (!strcmp(folded[i - 1], folded[i])) {
+        rc = zip_err(NEWSDOC_EMALFORMED, "zip: two entries are named \"%s\" (ignoring case)", folded[i]);
+        break;
+      }
+  }
+done:
+  if (cm) ucasemap_close(cm);
+  for (size_t i = 0; i < z->n; i++) nd_free(folded[i]);
+  nd_free(folded);
+  return rc;
+}
+
+static const char *zip_errstr(int ze) {
+  zip_error_t e;
+  zip_error_init_with_code(&e, ze);
+  static _Thread_local char msg[128];
+  snprintf(msg, sizeof msg, "%s", zip_error_strerror(&e));
+  zip_error_fini(&e);
+  return msg;
+}
+
+int nd_zip_open(nd_zip **out, const char *data, size_t len, newsdoc_ctx *ctx) {
+  *out = NULL;
+  if (len < 22) /* smaller than an end-of-central-directory record */
+    return newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: %zu bytes is too small for an archive", len);
+  zip_error_t err;
+  zip_error_init(&err);
+  zip_source_t *src = zip_source_buffer_create(data, len, 0, &err);
+  if (!src) {
+    zip_error_fini(&err);
+    return nd_oom("zip: opening the archive");
+  }
+  zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+  if (!za) {
+    int ze = zip_error_code_zip(&err);
+    zip_source_free(src);
+    zip_error_fini(&err);
+    if (ze == ZIP_ER_MEMORY) return nd_oom("zip: opening the archive");
+    return newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: not a valid archive: %s", zip_errstr(ze));
+  }
+  zip_error_fini(&err);
+  nd_zip *z = nd_calloc(1, sizeof *z);
+  if (!z) {
+    zip_discard(za);
+    return nd_oom("zip");
+  }
+  z->za = za;
+  z->ctx = ctx;
+  z->archive_len = len;
+  int rc = 0;
+  zip_int64_t n = zip_get_num_entries(za, 0);
+  unsigned long long max_entries = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_ZIP_ENTRIES);
+  if (n < 0) {
+    rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: cannot count the entries");
+    goto fail;
+  }
+  if ((unsigned long long)n > max_entries) {
+    rc = newsdoc_error_set(NEWSDOC_ELIMIT_ZIP, "zip: %lld entries is more than max-zip-entries (%llu)", (long long)n,
+                           max_entries);
+    goto fail;
+  }
+  z->n = (size_t)n;
+  z->names = nd_calloc(z->n ? z->n : 1, sizeof *z->names);
+  if (!z->names) {
+    rc = nd_oom("zip");
+    goto fail;
+  }
+  unsigned long long comp_total = 0;
+  for (size_t i = 0; i < z->n; i++) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) {
+      rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: entry %zu cannot be read", i);
+      goto fail;
+    }
+    /* Check the raw bytes too: libzip maps CP437 control bytes to symbols. */
+    const char *raw = zip_get_name(za, i, ZIP_FL_ENC_RAW);
+    const char *why = name_problem(st.name);
+    if (!why && raw)
+      for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
+        if (*p < 0x20 || *p == 0x7F || *p == '\\') { why = "a control character or backslash"; break; }
+    if (why) {
+      rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: the entry name \"%.200s\" has %s", st.name, why);
+      goto fail;
+    }
+    z->names[i] = (char *)st.name;
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+      rc = newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "zip: the entry \"%.200s\" is encrypted", st.name);
+      goto fail;
+    }
+    if ((st.valid & ZIP_STAT_COMP_METHOD) && !zip_compression_method_supported(st.comp_method, 0)) {
+      rc = newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "zip: the entry \"%.200s\" uses compression method %d",
+                             st.name, (int)st.comp_method);
+      goto fail;
+    }
+    if (st.valid & ZIP_STAT_COMP_SIZE) comp_total += st.comp_size;
+  }
+  if (comp_total > len) {
+    rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: the entries claim %llu compressed bytes in a %zu-byte archive",
+                           comp_total, len);
+    goto fail;
+  }
+  if ((rc = check_collisions(z))) goto fail;
+  *out = z;
+  return 0;
+fail:
+  nd_zip_close(z);
+  return rc;
+}
+
+void nd_zip_close(nd_zip *z) {
+  if (!z) return;
+  if (z->za) zip_discard(z->za);
+  nd_free(z->names);
+  nd_free(z);
+}
+
+size_t nd_zip_count(const nd_zip *z) { return z ? z->n : 0; }
+const char *nd_zip_name(const nd_zip *z, size_t i) { return z && i < z->n ? z->names[i] : NULL; }
+
+long nd_zip_find(const nd_zip *z, const char *name) {
+  if (!z || !name) return -1;
+  for (size_t i = 0; i < z->n; i++)
+    if (!strcmp(z->names[i], name)) return (long)i;
+  return -1;
+}
+
+int nd_zip_read(nd_zip *z, const char *name, char **out, size_t *len_out) {
+  *out = NULL;
+  if (len_out) *len_out = 0;
+  long idx = nd_zip_find(z, name);
+  if (idx < 0) return newsdoc_error_set(NEWSDOC_ENOTFOUND, "zip: no entry \"%.200s\"", name ? name : "");
+  zip_stat_t st;
+  zip_stat_init(&st);
+  zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st);
+  unsigned long long comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+  unsigned long long max_entry = newsdoc_ctx_limit(z->ctx, NEWSDOC_LIMIT_ZIP_ENTRY_SIZE);
+  unsigned long long max_total = newsdoc_ctx_limit(z->ctx, NEWSDOC_LIMIT_ZIP_TOTAL_SIZE);
+  unsigned long long max_ratio = newsdoc_ctx_limit(z->ctx, NEWSDOC_LIMIT_ZIP_RATIO);
+  zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
+  if (!zf) {
+    int ze = zip_error_code_zip(zip_get_error(z->za));
+    if (ze == ZIP_ER_MEMORY) return nd_oom("zip: opening an entry");
+    int code = (ze == ZIP_ER_ENCRNOTSUPP || ze == ZIP_ER_COMPNOTSUPP || ze == ZIP_ER_NOPASSWD) ? NEWSDOC_EUNSUPPORTED
+                                                                                                : NEWSDOC_EMALFORMED;
+    return newsdoc_error_set(code, "zip: cannot open the entry \"%.200s\": %s", name, zip_errstr(ze));
+  }
+  nd_buf b = ND_BUF_INIT;
+  int rc = 0;
+  /* Never trust the declared size: grow as the data arrives. */
+  for (;;) {
+    if (nd_buf_reserve(&b, 65536)) { rc = nd_oom("zip: expanding an entry"); break; }
+    zip_int64_t got = zip_fread(zf, b.data + b.len, 65536);
+    if (got < 0) {
+      int ze = zip_error_code_zip(zip_file_get_error(zf));
+      rc = ze == ZIP_ER_MEMORY ? nd_oom("zip: expanding an entry")
+                               : newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: the entry \"%.200s\" is corrupt: %s", name,
+                                                   zip_errstr(ze));
+      break;
+    }
+    if (got == 0) break;
+    b.len += (size_t)got;
+    z->expanded += (unsigned long long)got;
+    if (b.len > max_entry) {
+      rc = newsdoc_error_set(NEWSDOC_ELIMIT_ZIP, "zip: the entry \"%.200s\" expands beyond max-zip-entry-size (%llu bytes)",
+                             name, max_entry);
+      break;
+    }
+    if (z->expanded > max_total) {
+      rc = newsdoc_error_set(NEWSDOC_ELIMIT_ZIP, "zip: the archive expands beyond max-zip-total-size (%llu bytes) at \"%.200s\"",
+                             max_total, name);
+      break;
+    }
+    if (max_ratio && b.len > (1u << 20) && b.len / (comp ? comp : 1) > max_ratio) {
+      rc = newsdoc_error_set(NEWSDOC_ELIMIT_ZIP, "zip: the entry \"%.200s\" expands more than max-zip-ratio (%llu:1)", name,
+                             max_ratio);
+      break;
+    }
+    if ((rc = newsdoc_ctx_check(z->ctx))) break;
+  }
+  zip_fclose(zf);
+  if (rc) {
+    nd_buf_free(&b);
+    return rc;
+  }
+  *out = nd_buf_detach(&b, len_out);
+  return *out ? 0 : nd_oom("zip");
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+char *nd_zip_resolve(const char *base, const char *rel) {
+  if (!rel || !*rel) return NULL;
+  /* A scheme ("http:", "file:", "data:") means outside the container. */
+  for (const char *p = rel; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+    if (*p == ':') return NULL;
+  if (rel[0] == '/' || rel[0] == '\\') return NULL;
+  size_t rlen = strcspn(rel, "#?");
+  nd_buf path = ND_BUF_INIT;
+  if (base) {
+    const char *slash = strrchr(base, '/');
+    if (slash) nd_buf_put(&path, base, (size_t)(slash - base) + 1);
+  }
+  for (size_t i = 0; i < rlen; i++) {
+    if (rel[i] == '%' && i + 2 < rlen && hexval(rel[i + 1]) >= 0 && hexval(rel[i + 2]) >= 0) {
+      char c = (char)(hexval(rel[i + 1]) * 16 + hexval(rel[i + 2]));
+      if (c == 0 || c == '/' || c == '\\') { nd_buf_free(&path); return NULL; }
+      nd_buf_putc(&path, c);
+      i += 2;
+    } else if (rel[i] == '\\') {
+      nd_buf_free(&path);
+      return NULL;
+    } else {
+      nd_buf_putc(&path, rel[i]);
+    }
+  }
+  if (path.failed || !path.data) { nd_buf_free(&path); return NULL; }
+  /* Normalise "." and ".." segments; ".." above the root fails. */
+  char *s = path.data, *w = s;
+  size_t depth = 0;
+  char *seg = s;
+  while (*seg) {
+    char *end = strchr(seg, '/');
+    size_t n = end ? (size_t)(end - seg) : strlen(seg);
+    if (n == 0 || (n == 1 && seg[0] == '.')) {
+      /* skip */
+    } else if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+      if (!depth) { nd_buf_free(&path); return NULL; }
+      depth--;
+      if (w > s) w--; /* the slash after the previous segment */
+      while (w > s && w[-1] != '/') w--;
+    } else {
+      if (w != seg) memmove(w, seg, n);
+      w += n;
+      if (end) *w++ = '/';
+      depth++;
+    }
+    if (!end) break;
+    seg = end + 1;
+  }
+  *w = 0;
+  if (w == s || w[-1] == '/') { nd_buf_free(&path); return NULL; }
+  return nd_buf_detach(&path, NULL);
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+struct nd_zipw {
+  zip_source_t *src;
+  zip_t *za;
+  time_t dos_time; /* adjusted so that libzip's localtime() gives the UTC fields */
+};
+
+int nd_zipw_new(nd_zipw **out, long long mtime) {
+  *out = NULL;
+  nd_zipw *w = nd_calloc(1, sizeof *w);
+  if (!w) return nd_oom("zip writer");
+  zip_error_t err;
+  zip_error_init(&err);
+  w->src = zip_source_buffer_create(NULL, 0, 0, &err);
+  if (w->src) {
+    zip_source_keep(w->src);
+    w->za = zip_open_from_source(w->src, ZIP_TRUNCATE, &err);
+  }
+  zip_error_fini(&err);
+  if (!w->za) {
+    nd_zipw_free(w);
+    return nd_oom("zip writer");
+  }
+  /* DOS time starts in 1980; libzip converts with localtime(), so shift by
+   * the local offset to get the same bytes in every time zone. */
+  if (mtime < 315532800LL) mtime = 315532800LL;
+  if (mtime > 4354819199LL) mtime = 4354819199LL; /* 2107-12-31 */
+  time_t t = (time_t)mtime;
+  struct tm lt;
+  long off = 0;
+  if (localtime_r(&t, &lt)) off = lt.tm_gmtoff;
+  t -= off;
+  if (localtime_r(&t, &lt) && lt.tm_gmtoff != off) t += off - lt.tm_gmtoff;
+  w->dos_time = t;
+  *out = w;
+  return 0;
+}
+
+int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store) {
+  zip_source_t *s = zip_source_buffer(w->za, len ? data : "", len, 0);
+  if (!s) return nd_oom("zip writer");
+  zip_int64_t idx = zip_file_add(w->za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+  if (idx < 0) {
+    zip_source_free(s);
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot add \"%s\": %s", name, zip_strerror(w->za));
+  }
+  if (zip_set_file_compression(w->za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 9) ||
+      zip_file_set_mtime(w->za, (zip_uint64_t)idx, w->dos_time, 0))
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot set \"%s\": %s", name, zip_strerror(w->za));
+  return 0;
+}
+
+int nd_zipw_finish(nd_zipw *w, newsdoc_sink *sink) {
+  int rc = 0;
+  if (zip_close(w->za) != 0) {
+    rc = newsdoc_error_set(NEWSDOC_ENOMEM, "zip writer: cannot finish the archive: %s", zip_strerror(w->za));
+    zip_discard(w->za);
+    w->za = NULL;
+    nd_zipw_free(w);
+    return rc;
+  }
+  w->za = NULL;
+  zip_stat_t st;
+  if (zip_source_open(w->src) < 0) {
+    nd_zipw_free(w);
+    return nd_oom("zip writer");
+  }
+  zip_stat_init(&st);
+  zip_source_stat(w->src, &st);
+  char buf[65536];
+  for (;;) {
+    zip_int64_t got = zip_source_read(w->src, buf, sizeof buf);
+    if (got < 0) { rc = nd_oom("zip writer"); break; }
+    if (got == 0) break;
+    if ((rc = newsdoc_sink_write(sink, buf, (size_t)got))) break;
+  }
+  zip_source_close(w->src);
+  nd_zipw_free(w);
+  return rc;
+}
+
+void nd_zipw_free(nd_zipw *w) {
+  if (!w) return;
+  if (w->za) zip_discard(w->za);
+  if (w->src) zip_source_free(w->src);
+  nd_free(w);
+}

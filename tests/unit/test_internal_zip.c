@@ -1,0 +1,175 @@
+/* The safe zip layer: round trip, determinism, refused names, limits. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+
+#include "internal.h"
+
+static char *make_zip(size_t *len, const char *const *names, size_t n, const char *payload, size_t plen) {
+  nd_zipw *w;
+  cr_assert_eq(nd_zipw_new(&w, 1700000000), 0);
+  for (size_t i = 0; i < n; i++) cr_assert_eq(nd_zipw_add(w, names[i], payload, plen, i == 0), 0);
+  nd_buf b = ND_BUF_INIT;
+  newsdoc_sink sink;
+  nd_sink_init_buf(&sink, &b, 1ULL << 32);
+  cr_assert_eq(nd_zipw_finish(w, &sink), 0);
+  return nd_buf_detach(&b, len);
+}
+
+static newsdoc_ctx *ctx_with(newsdoc_options *o) {
+  static newsdoc_ctx ctx;
+  nd_ctx_init(&ctx, o, "test", NULL);
+  return &ctx;
+}
+
+Test(zip, round_trip_and_determinism) {
+  const char *names[] = {"mimetype", "a/b.txt", "a/ج.txt"};
+  size_t l1, l2;
+  char *z1 = make_zip(&l1, names, 3, "سلام hello", strlen("سلام hello"));
+  char *z2 = make_zip(&l2, names, 3, "سلام hello", strlen("سلام hello"));
+  cr_assert_eq(l1, l2);
+  cr_assert_eq(memcmp(z1, z2, l1), 0, "two archives of the same input differ");
+  cr_assert_eq(memcmp(z1 + 30, "mimetype", 8), 0, "first entry is not mimetype");
+  nd_zip *z;
+  cr_assert_eq(nd_zip_open(&z, z1, l1, ctx_with(NULL)), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_eq(nd_zip_count(z), 3);
+  char *data;
+  size_t len;
+  cr_assert_eq(nd_zip_read(z, "a/ج.txt", &data, &len), 0);
+  cr_assert_eq(len, strlen("سلام hello"));
+  cr_assert_eq(memcmp(data, "سلام hello", len), 0);
+  nd_free(data);
+  cr_assert_eq(nd_zip_read(z, "missing", &data, &len), NEWSDOC_ENOTFOUND);
+  nd_zip_close(z);
+  nd_free(z1);
+  nd_free(z2);
+}
+
+Test(zip, timestamps_do_not_depend_on_time_zone) {
+  const char *names[] = {"x"};
+  size_t l1, l2;
+  setenv("TZ", "UTC", 1);
+  tzset();
+  char *z1 = make_zip(&l1, names, 1, "x", 1);
+  setenv("TZ", "Asia/Tehran", 1);
+  tzset();
+  char *z2 = make_zip(&l2, names, 1, "x", 1);
+  unsetenv("TZ");
+  tzset();
+  cr_assert_eq(l1, l2);
+  cr_assert_eq(memcmp(z1, z2, l1), 0, "the archive depends on TZ");
+  nd_free(z1);
+  nd_free(z2);
+}
+
+/* libzip will not write some hostile names, so write a placeholder of the
+ * same length and patch the bytes (local header and central directory). */
+static int open_rc(const char *const *names, size_t n, newsdoc_options *o) {
+  size_t len;
+  char ph[8][64];
+  const char *tmp[8];
+  for (size_t i = 0; i < n; i++) {
+    size_t l = strlen(names[i]);
+    memset(ph[i], 'A' + (int)i, l);
+    ph[i][l] = 0;
+    tmp[i] = ph[i];
+  }
+  char *z = make_zip(&len, tmp, n, "data", 4);
+  for (size_t i = 0; i < n; i++) {
+    size_t l = strlen(names[i]);
+    for (size_t k = 0; k + l <= len; k++)
+      if (!memcmp(z + k, ph[i], l)) memcpy(z + k, names[i], l);
+  }
+  nd_zip *zip = NULL;
+  int rc = nd_zip_open(&zip, z, len, ctx_with(o));
+  nd_zip_close(zip);
+  nd_free(z);
+  return rc;
+}
+
+Test(zip, refuses_bad_names) {
+  const char *cases[][2] = {{"ok", "../evil"}, {"ok", "a/../../evil"}, {"ok", "/etc/passwd"},
+                            {"ok", "a\\b"},    {"ok", "C:evil"},       {"ok", "a\x01"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    cr_expect_eq(open_rc(cases[i], 2, NULL), NEWSDOC_EMALFORMED, "name %zu accepted", i);
+  const char *ok[] = {"mimetype", "OEBPS/a..b.xhtml"};
+  cr_expect_eq(open_rc(ok, 2, NULL), 0, "%s", newsdoc_error_last()->message);
+}
+
+Test(zip, refuses_case_collisions) {
+  const char *names[] = {"Word/document.xml", "word/Document.xml"};
+  cr_assert_eq(open_rc(names, 2, NULL), NEWSDOC_EMALFORMED);
+  cr_assert(strstr(newsdoc_error_last()->message, "ignoring case"));
+}
+
+Test(zip, entry_count_limit) {
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  newsdoc_options_set(o, "max-zip-entries", "2");
+  const char *names[] = {"a", "b", "c"};
+  cr_assert_eq(open_rc(names, 3, o), NEWSDOC_ELIMIT_ZIP);
+  cr_assert_eq(open_rc(names, 2, o), 0);
+  newsdoc_options_free(o);
+}
+
+Test(zip, expansion_limits_are_counted_while_reading) {
+  size_t plen = 8u << 20;
+  char *zeros = calloc(1, plen);
+  const char *names[] = {"m", "zeros"};
+  size_t len;
+  char *z = make_zip(&len, names, 2, zeros, plen);
+  free(zeros);
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  char *data;
+  size_t dlen;
+  nd_zip *zip;
+  /* per entry */
+  newsdoc_options_set(o, "max-zip-entry-size", "1M");
+  cr_assert_eq(nd_zip_open(&zip, z, len, ctx_with(o)), 0);
+  cr_assert_eq(nd_zip_read(zip, "zeros", &data, &dlen), NEWSDOC_ELIMIT_ZIP);
+  nd_zip_close(zip);
+  /* ratio: 8 MiB of zeros deflates about 1000:1 */
+  newsdoc_options_set(o, "max-zip-entry-size", NULL);
+  newsdoc_options_set(o, "max-zip-ratio", "100");
+  cr_assert_eq(nd_zip_open(&zip, z, len, ctx_with(o)), 0);
+  cr_assert_eq(nd_zip_read(zip, "zeros", &data, &dlen), NEWSDOC_ELIMIT_ZIP);
+  nd_zip_close(zip);
+  /* total across entries */
+  newsdoc_options_set(o, "max-zip-ratio", "0");
+  newsdoc_options_set(o, "max-zip-total-size", "12M");
+  cr_assert_eq(nd_zip_open(&zip, z, len, ctx_with(o)), 0);
+  cr_assert_eq(nd_zip_read(zip, "zeros", &data, &dlen), 0);
+  nd_free(data);
+  cr_assert_eq(nd_zip_read(zip, "zeros", &data, &dlen), NEWSDOC_ELIMIT_ZIP, "total expansion not counted");
+  nd_zip_close(zip);
+  newsdoc_options_free(o);
+  nd_free(z);
+}
+
+Test(zip, garbage_is_malformed) {
+  nd_zip *zip;
+  cr_assert_eq(nd_zip_open(&zip, "PK\x03\x04garbage", 13, ctx_with(NULL)), NEWSDOC_EMALFORMED);
+  cr_assert_eq(nd_zip_open(&zip, "", 0, ctx_with(NULL)), NEWSDOC_EMALFORMED);
+}
+
+Test(zip, resolve_stays_inside) {
+  struct { const char *base, *rel, *want; } c[] = {
+    {"OEBPS/content.opf", "text/ch1.xhtml", "OEBPS/text/ch1.xhtml"},
+    {"OEBPS/text/ch1.xhtml", "../images/a%20b.png#x", "OEBPS/images/a b.png"},
+    {"OEBPS/text/ch1.xhtml", "./c.xhtml", "OEBPS/text/c.xhtml"},
+    {"content.opf", "../../etc/passwd", NULL},
+    {"OEBPS/content.opf", "http://example.com/a.png", NULL},
+    {"OEBPS/content.opf", "file:///etc/passwd", NULL},
+    {"OEBPS/content.opf", "/etc/passwd", NULL},
+    {"OEBPS/content.opf", "a%2F..%2F..%2Fx", NULL},
+    {"OEBPS/content.opf", "", NULL},
+  };
+  for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+    char *got = nd_zip_resolve(c[i].base, c[i].rel);
+    if (c[i].want) cr_expect_str_eq(got ? got : "(null)", c[i].want, "case %zu", i);
+    else cr_expect_null(got, "case %zu resolved to %s", i, got);
+    nd_free(got);
+  }
+}
