@@ -1,0 +1,265 @@
+/* lang.c - language and direction from tags and from text, with ICU
+ * (uloc for tags, u_charDirection for bidi classes, uscript for scripts). */
+#include <unicode/uchar.h>
+#include <unicode/uloc.h>
+#include <unicode/uscript.h>
+
+#include "../internal.h"
+
+/* ---- tags ------------------------------------------------------------------- */
+
+static int ascii_ieq(const char *a, size_t alen, const char *b) {
+  size_t blen = strlen(b);
+  if (alen != blen) return 0;
+  for (size_t i = 0; i < alen; i++) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
+    if (x != y) return 0;
+  }
+  return 1;
+}
+
+int nd_lang_is_rtl(const char *lang) {
+  if (!lang || !*lang) return 0;
+  /* Walk the subtags: the language first, then a 4-letter script. */
+  static const char *const rtl_langs[] = {"ar", "he", "iw", "fa", "ur", "ps", "sd", "ug", "yi", "ji", "dv", "ckb",
+                                          "syr", "arc", "nqo", "ks", "bal", "glk", "mzn", "lrc", "bqi", "prs",
+                                          "pnb", "sdh", "azb", "khw", NULL};
+  static const char *const rtl_scripts[] = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr",
+                                            "mend", "narb", "sarb", "phnx", "avst", "nbat", "palm", "hatr", NULL};
+  static const char *const ltr_scripts[] = {"latn", "cyrl", "grek", "deva", "hani", "hans", "hant", "jpan",
+                                            "kore", "thai", "armn", "geor", "ethi", "beng", "taml", "mong", NULL};
+  const char *p = lang;
+  size_t n = strcspn(p, "-_");
+  int lang_rtl = 0;
+  for (size_t i = 0; rtl_langs[i]; i++)
+    if (ascii_ieq(p, n, rtl_langs[i])) lang_rtl = 1;
+  while (p[n]) {
+    p += n + 1;
+    n = strcspn(p, "-_");
+    if (n == 4) {
+      for (size_t i = 0; rtl_scripts[i]; i++)
+        if (ascii_ieq(p, n, rtl_scripts[i])) return 1;
+      for (size_t i = 0; ltr_scripts[i]; i++)
+        if (ascii_ieq(p, n, ltr_scripts[i])) return 0;
+    }
+  }
+  if (lang_rtl) return 1;
+  /* Anything else: ask ICU (likely subtags, e.g. "ms-Arab" or a language
+   * we do not list).  uloc_* only read locale data; no global state. */
+  char id[ULOC_FULLNAME_CAPACITY];
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t parsed = 0;
+  uloc_forLanguageTag(lang, id, (int32_t)sizeof id, &parsed, &err);
+  if (U_FAILURE(err) || parsed <= 0) return 0;
+  return uloc_isRightToLeft(id) ? 1 : 0;
+}
+
+/* ---- direction ---------------------------------------------------------------- */
+
+/* Strong classes per UAX #9, skipping text inside isolates (P2). */
+static newsdoc_dir scan_dir(const char *s, size_t len, int majority) {
+  if (!s) return NEWSDOC_DIR_UNSET;
+  size_t i = 0, ltr = 0, rtl = 0;
+  int isolate = 0;
+  newsdoc_dir first = NEWSDOC_DIR_UNSET;
+  while (i < len) {
+    uint32_t cp;
+    if ((unsigned char)s[i] < 0x80) {
+      cp = (unsigned char)s[i++];
+      if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
+        if (!isolate) {
+          if (!majority) return NEWSDOC_DIR_LTR;
+          ltr++;
+          if (first == NEWSDOC_DIR_UNSET) first = NEWSDOC_DIR_LTR;
+        }
+      }
+      continue;
+    }
+    cp = nd_utf8_next(s, len, &i);
+    UCharDirection d = u_charDirection((UChar32)cp);
+    switch (d) {
+      case U_LEFT_TO_RIGHT_ISOLATE:
+      case U_RIGHT_TO_LEFT_ISOLATE:
+      case U_FIRST_STRONG_ISOLATE:
+        isolate++;
+        break;
+      case U_POP_DIRECTIONAL_ISOLATE:
+        if (isolate) isolate--;
+        break;
+      case U_LEFT_TO_RIGHT:
+        if (isolate) break;
+        if (!majority) return NEWSDOC_DIR_LTR;
+        ltr++;
+        if (first == NEWSDOC_DIR_UNSET) first = NEWSDOC_DIR_LTR;
+        break;
+      case U_RIGHT_TO_LEFT:
+      case U_RIGHT_TO_LEFT_ARABIC:
+        if (isolate) break;
+        if (!majority) return NEWSDOC_DIR_RTL;
+        rtl++;
+        if (first == NEWSDOC_DIR_UNSET) first = NEWSDOC_DIR_RTL;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!majority) return NEWSDOC_DIR_UNSET;
+  if (ltr > rtl) return NEWSDOC_DIR_LTR;
+  if (rtl > ltr) return NEWSDOC_DIR_RTL;
+  return first;
+}
+
+newsdoc_dir nd_text_dir(const char *s, size_t len) { return scan_dir(s, len, 0); }
+newsdoc_dir nd_text_majority_dir(const char *s, size_t len) { return scan_dir(s, len, 1); }
+
+/* ---- language guess ------------------------------------------------------------ */
+
+/* The letters that tell Persian and Urdu from Arabic (all in the Arabic
+ * script): Persian/Urdu keheh, farsi yeh, peh, tcheh, jeh, gaf; Urdu-only
+ * tteh, ddal, rreh, noon ghunna, yeh barree, heh goal, heh doachashmee;
+ * Arabic-only kaf, yeh, teh marbuta. */
+static int is_fa_letter(uint32_t c) {
+  return c == 0x06A9 || c == 0x06CC || c == 0x067E || c == 0x0686 || c == 0x0698 || c == 0x06AF;
+}
+static int is_ur_letter(uint32_t c) {
+  return c == 0x0679 || c == 0x0688 || c == 0x0691 || c == 0x06BA || c == 0x06D2 || c == 0x06C1 || c == 0x06BE;
+}
+static int is_ar_letter(uint32_t c) { return c == 0x0643 || c == 0x064A || c == 0x0629; }
+
+/* A few very frequent function words per Latin-script language: the only
+ * way to tell them apart without a model.  Lower-case ASCII/Latin-1. */
+typedef struct {
+  const char *lang;
+  const char *words[10];
+} nd_stopwords;
+static const nd_stopwords latin_words[] = {
+    {"en", {"the", "and", "of", "to", "is", "in", "that", "was", "for", "with"}},
+    {"fr", {"le", "la", "les", "et", "des", "est", "une", "du", "dans", "pour"}},
+    {"es", {"el", "los", "las", "y", "que", "del", "por", "una", "con", "para"}},
+    {"de", {"der", "die", "und", "das", "ist", "nicht", "mit", "den", "ein", "von"}},
+    {"it", {"il", "di", "che", "della", "per", "non", "sono", "gli", "una", "nel"}},
+    {"pt", {"o", "os", "que", "do", "da", "em", "um", "uma", "para", "com"}},
+};
+#define N_LATIN (sizeof latin_words / sizeof latin_words[0])
+
+static void count_latin_word(const char *w, size_t n, size_t *votes) {
+  if (n == 0 || n > 6) return;
+  char low[8];
+  for (size_t i = 0; i < n; i++) {
+    char c = w[i];
+    low[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+  }
+  low[n] = 0;
+  for (size_t l = 0; l < N_LATIN; l++)
+    for (size_t k = 0; k < 10 && latin_words[l].words[k]; k++)
+      if (!strcmp(low, latin_words[l].words[k])) votes[l]++;
+}
+
+const char *nd_guess_lang(const char *s, size_t len) {
+  if (!s) return NULL;
+  enum { S_ARAB, S_HEBR, S_LATN, S_CYRL, S_GREK, S_HAN, S_KANA, S_HANG, S_THAI, S_DEVA, S_THAA, S_SYRC, S_ARMN,
+         S_GEOR, S_N };
+  size_t sc[S_N] = {0};
+  size_t fa = 0, ur = 0, ar = 0, yi = 0, uk = 0;
+  size_t votes[N_LATIN] = {0};
+  size_t i = 0, letters = 0;
+  size_t wstart = 0, wlen = 0; /* current ASCII word */
+  while (i < len) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      int alpha = (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+      if (alpha) {
+        if (!wlen) wstart = i;
+        wlen++;
+        sc[S_LATN]++;
+        letters++;
+      } else {
+        if (wlen) count_latin_word(s + wstart, wlen, votes);
+        wlen = 0;
+      }
+      i++;
+      continue;
+    }
+    if (wlen) count_latin_word(s + wstart, wlen, votes);
+    wlen = 0;
+    uint32_t c = nd_utf8_next(s, len, &i);
+    if (!u_isalpha((UChar32)c)) continue;
+    letters++;
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode code = uscript_getScript((UChar32)c, &err);
+    if (U_FAILURE(err)) continue;
+    switch (code) {
+      case USCRIPT_ARABIC:
+        sc[S_ARAB]++;
+        fa += is_fa_letter(c);
+        ur += is_ur_letter(c);
+        ar += is_ar_letter(c);
+        break;
+      case USCRIPT_HEBREW:
+        sc[S_HEBR]++;
+        yi += c >= 0x05F0 && c <= 0x05F2;
+        break;
+      case USCRIPT_LATIN: sc[S_LATN]++; break;
+      case USCRIPT_CYRILLIC:
+        sc[S_CYRL]++;
+        uk += c == 0x0456 || c == 0x0457 || c == 0x0454 || c == 0x0491 || c == 0x0406 || c == 0x0407 ||
+              c == 0x0404 || c == 0x0490;
+        break;
+      case USCRIPT_GREEK: sc[S_GREK]++; break;
+      case USCRIPT_HAN: sc[S_HAN]++; break;
+      case USCRIPT_HIRAGANA:
+      case USCRIPT_KATAKANA: sc[S_KANA]++; break;
+      case USCRIPT_HANGUL: sc[S_HANG]++; break;
+      case USCRIPT_THAI: sc[S_THAI]++; break;
+      case USCRIPT_DEVANAGARI: sc[S_DEVA]++; break;
+      case USCRIPT_THAANA: sc[S_THAA]++; break;
+      case USCRIPT_SYRIAC: sc[S_SYRC]++; break;
+      case USCRIPT_ARMENIAN: sc[S_ARMN]++; break;
+      case USCRIPT_GEORGIAN: sc[S_GEOR]++; break;
+      default: break;
+    }
+  }
+  if (wlen) count_latin_word(s + wstart, wlen, votes);
+  if (letters < 3) return NULL;
+  /* Japanese text mixes kana with Han: any real share of kana decides. */
+  if (sc[S_KANA] * 10 >= sc[S_HAN] + sc[S_KANA] && sc[S_KANA] >= 2) sc[S_KANA] += sc[S_HAN];
+  int best = 0;
+  for (int k = 1; k < S_N; k++)
+    if (sc[k] > sc[best]) best = k;
+  if (sc[best] < 3) return NULL;
+  switch (best) {
+    case S_ARAB:
+      /* Urdu has letters Persian lacks; Persian has keheh and farsi yeh
+       * where Arabic writes kaf and yeh. */
+      if (ur >= 3 && ur * 50 >= sc[S_ARAB]) return "ur";
+      if (fa > ar) return "fa";
+      return "ar";
+    case S_HEBR: return (yi >= 2 && yi * 100 >= sc[S_HEBR]) ? "yi" : "he";
+    case S_LATN: {
+      size_t bestv = 0;
+      int bl = -1;
+      for (size_t l = 0; l < N_LATIN; l++) {
+        if (votes[l] > bestv) {
+          bestv = votes[l];
+          bl = (int)l;
+        }
+      }
+      if (bl < 0 || bestv < 2) return NULL;
+      return latin_words[bl].lang;
+    }
+    case S_CYRL: return uk >= 2 ? "uk" : "ru";
+    case S_GREK: return "el";
+    case S_HAN: return "zh";
+    case S_KANA: return "ja";
+    case S_HANG: return "ko";
+    case S_THAI: return "th";
+    case S_DEVA: return "hi";
+    case S_THAA: return "dv";
+    case S_SYRC: return "syr";
+    case S_ARMN: return "hy";
+    case S_GEOR: return "ka";
+    default: return NULL;
+  }
+}

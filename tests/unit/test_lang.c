@@ -1,0 +1,51 @@
+/* test_lang.c - nd_lang_is_rtl, nd_text_dir, nd_text_majority_dir and
+ * nd_guess_lang (core/lang.c). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define S(x) x, strlen(x)
+
+Test(lang, rtl_tags) {
+  const char *rtl[] = {"ar", "AR-eg", "he", "iw", "fa", "fa-IR", "ur", "ps", "sd", "ug", "yi", "dv", "ckb",
+                       "ku-Arab", "az-Arab", "pa-Arab", "ms-Arab", "ar_SA"};
+  const char *ltr[] = {"en", "en-US", "fr", "ru", "ku", "ku-Latn", "ar-Latn", "tr", "zh-Hans", "ja", "x", ""};
+  for (size_t i = 0; i < sizeof rtl / sizeof *rtl; i++) cr_assert(nd_lang_is_rtl(rtl[i]), "%s", rtl[i]);
+  for (size_t i = 0; i < sizeof ltr / sizeof *ltr; i++) cr_assert(!nd_lang_is_rtl(ltr[i]), "%s", ltr[i]);
+  cr_assert(!nd_lang_is_rtl(NULL));
+}
+
+Test(lang, first_strong) {
+  cr_assert_eq(nd_text_dir(S("123 مرحبا Hello")), NEWSDOC_DIR_RTL);
+  cr_assert_eq(nd_text_dir(S("«2024» Apple تطلق")), NEWSDOC_DIR_LTR);
+  cr_assert_eq(nd_text_dir(S("שלום")), NEWSDOC_DIR_RTL);
+  cr_assert_eq(nd_text_dir(S("123 - ...")), NEWSDOC_DIR_UNSET);
+  /* Text inside an isolate (LRI ... PDI) is skipped. */
+  cr_assert_eq(nd_text_dir(S("\u2066Apple\u2069 شركة")), NEWSDOC_DIR_RTL);
+  cr_assert_eq(nd_text_dir(NULL, 0), NEWSDOC_DIR_UNSET);
+}
+
+Test(lang, majority) {
+  cr_assert_eq(nd_text_majority_dir(S("Apple و MicroLED في شركة كبيرة جدا")), NEWSDOC_DIR_RTL);
+  cr_assert_eq(nd_text_majority_dir(S("مرحبا, this is mostly English text")), NEWSDOC_DIR_LTR);
+  cr_assert_eq(nd_text_majority_dir(S("...")), NEWSDOC_DIR_UNSET);
+  /* A tie goes to the first strong character. */
+  cr_assert_eq(nd_text_majority_dir(S("ab אב")), NEWSDOC_DIR_LTR);
+}
+
+Test(lang, guess) {
+  cr_assert_str_eq(nd_guess_lang(S("يُعتبر التعاون العسكري بين موريتانيا والولايات المتحدة الأمريكية من أهم الملفات")), "ar");
+  cr_assert_str_eq(nd_guess_lang(S("همکاری نظامی میان ایران و کشورهای همسایه یکی از پرونده‌های مهم است که گزارش شد")), "fa");
+  cr_assert_str_eq(nd_guess_lang(S("پاکستان کے وزیر اعظم نے آج ایک اہم اجلاس کی صدارت کی اور بڑے فیصلے کیے")), "ur");
+  cr_assert_str_eq(nd_guess_lang(S("שיתוף הפעולה הצבאי בין ישראל לארצות הברית התחזק בשנים האחרונות")), "he");
+  cr_assert_str_eq(nd_guess_lang(S("The military cooperation between the two countries has grown in the last years")), "en");
+  cr_assert_str_eq(nd_guess_lang(S("La coopération militaire entre les deux pays est une priorité pour la région")), "fr");
+  cr_assert_str_eq(nd_guess_lang(S("Военное сотрудничество между двумя странами")), "ru");
+  cr_assert_str_eq(nd_guess_lang(S("Η στρατιωτική συνεργασία")), "el");
+  /* Arabic with Latin brand names stays Arabic. */
+  cr_assert_str_eq(nd_guess_lang(S("تقوم شركة Apple بتطوير شاشات جهاز MicroLED الخاصة بها")), "ar");
+  /* Too few letters. */
+  cr_assert_null(nd_guess_lang(S("12 - 3")));
+  cr_assert_null(nd_guess_lang(S("ab")));
+}
