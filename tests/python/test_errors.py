@@ -1,0 +1,111 @@
+"""Errors become exceptions with the library's message; memory is freed
+also when an exception is raised."""
+import os
+import resource
+
+import pytest
+
+import newsdoc
+from newsdoc._errors import error_class
+from conftest import build_article
+
+CLASSES = {
+    -1: newsdoc.UsageError, -2: newsdoc.IOError, -3: newsdoc.MalformedError, -4: newsdoc.UnsupportedError,
+    -5: newsdoc.LimitError, -6: newsdoc.NoMemoryError, -7: newsdoc.UnknownFormatError,
+    -8: newsdoc.NotFoundError, -9: newsdoc.ExistsError, -10: newsdoc.CancelledError,
+    -11: newsdoc.SizeLimitError, -12: newsdoc.DepthLimitError, -13: newsdoc.ZipLimitError,
+    -14: newsdoc.CountLimitError, -15: newsdoc.EncodingError,
+}
+
+
+def test_every_code_has_its_class():
+    for code, cls in CLASSES.items():
+        assert error_class(code) is cls and cls.default_code == code
+        assert issubclass(cls, newsdoc.Error)
+    for cls in (newsdoc.SizeLimitError, newsdoc.DepthLimitError, newsdoc.ZipLimitError, newsdoc.CountLimitError):
+        assert issubclass(cls, newsdoc.LimitError)
+    assert issubclass(newsdoc.IOError, OSError) and issubclass(newsdoc.NoMemoryError, MemoryError)
+    assert error_class(-999) is newsdoc.Error
+
+
+def test_malformed_input_carries_the_library_message():
+    with pytest.raises(newsdoc.MalformedError) as e:
+        newsdoc.read(b'{"newsdoc":1,"body":[{"type":"paragraph",]}', "json")
+    msg = str(e.value)
+    assert msg.startswith("json:") and "line 1" in msg
+    assert e.value.code == -3 and e.value.reason  # newsdoc_strerror's fixed text
+    assert isinstance(e.value, ValueError)
+
+
+def test_missing_file_is_an_oserror(tmp_path):
+    missing = tmp_path / "missing.json"
+    with pytest.raises(OSError) as e:
+        newsdoc.read(missing)
+    assert isinstance(e.value, newsdoc.IOError) and str(missing) in str(e.value)
+    with pytest.raises(newsdoc.IOError):
+        build_article().write(tmp_path / "no" / "such" / "dir" / "a.json")
+    assert not (tmp_path / "no").exists()
+
+
+def test_unknown_formats():
+    with pytest.raises(newsdoc.UnknownFormatError, match="cannot tell the format"):
+        newsdoc.read(b"\x00\x01\x02 not an article at all \xfe")
+    with pytest.raises(newsdoc.UnknownFormatError, match="no-such"):
+        build_article().to_bytes("no-such")
+    with pytest.raises((newsdoc.UnknownFormatError, newsdoc.NotFoundError)):
+        newsdoc.read(b"{}", "no-such")
+    with pytest.raises(newsdoc.UnknownFormatError):
+        newsdoc.detect(b"\x00\x01\x02\x03")
+    assert newsdoc.detect(build_article().to_bytes("json"))[0] == "json"
+
+
+def test_cancelled_by_the_time_budget():
+    doc = newsdoc.Document()
+    for i in range(5000):
+        doc.add_section(1, "قسم %d" % i).add_paragraph("نص " * 40)
+    data = doc.to_bytes("json")
+    with pytest.raises(newsdoc.CancelledError, match="time-budget-ms"):
+        newsdoc.read(data, "json", time_budget_ms=1)
+    assert len(newsdoc.read(data, "json").sections) == 5000
+
+
+def test_message_is_the_latest_not_a_stale_one():
+    with pytest.raises(newsdoc.MalformedError) as first:
+        newsdoc.read(b'{"newsdoc":1,', "json")
+    newsdoc.read(build_article().to_bytes("json"), "json")
+    with pytest.raises(newsdoc.SizeLimitError) as second:
+        newsdoc.read(build_article().to_bytes("json"), "json", max_input_size=10)
+    assert "max-input-size (10)" in str(second.value)
+    assert str(first.value).startswith("json:") and "max-input-size" not in str(first.value)
+
+
+def _rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+def test_failures_do_not_leak():
+    """Read a large document that fails at its very end, many times: the
+    partial C trees must be freed (a leak would be ~1 MiB a round)."""
+    doc = newsdoc.Document()
+    for i in range(3000):
+        doc.add_section(1, "قسم %d" % i).add_paragraph("نص " * 20)
+    good = doc.to_bytes("json")
+    broken = good[:-2]                     # well-formed until the last bytes
+    assert len(broken) > 500_000
+
+    def round_():
+        with pytest.raises(newsdoc.MalformedError):
+            newsdoc.read(broken, "json")
+        newsdoc.read(good, "json").to_bytes("json")
+        with pytest.raises(newsdoc.SizeLimitError):
+            newsdoc.read(good, "json").to_bytes("json", max_output_size=1000)
+
+    for _ in range(5):
+        round_()
+    before = _rss_kib()
+    for _ in range(60):
+        round_()
+    grown = _rss_kib() - before
+    assert grown < 20 * 1024, "RSS grew by %d KiB over 60 rounds" % grown
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
