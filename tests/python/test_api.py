@@ -225,3 +225,14 @@ def test_warnings_go_through_python_warnings():
         warnings.simplefilter("error", newsdoc.NewsdocWarning)
         with pytest.raises(newsdoc.NewsdocWarning):
             newsdoc.read(bad, "json")
+
+
+def test_warnings_to_a_handler_instead():
+    bad = b'{"newsdoc":1,"meta":[["title","a\xffb"]],"body":[]}'
+    got = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        doc = newsdoc.read(bad, "json", on_warning=got.append)
+        doc.to_bytes("json", on_warning=got.append)
+    assert not [w for w in caught if issubclass(w.category, newsdoc.NewsdocWarning)]
+    assert len(got) == 1 and isinstance(got[0], newsdoc.NewsdocWarning) and "U+FFFD" in str(got[0])

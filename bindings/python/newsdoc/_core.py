@@ -17,7 +17,7 @@ import threading
 import warnings
 import weakref
 from dataclasses import dataclass
-from typing import (Any, BinaryIO, Dict, Iterator, List, Mapping, MutableMapping, Optional, Sequence,
+from typing import (Any, BinaryIO, Callable, Dict, Iterator, List, Mapping, MutableMapping, Optional, Sequence,
                     Tuple, Union)
 
 from ._errors import Error, NewsdocWarning, UnknownFormatError, UsageError, error_class
@@ -27,6 +27,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
 Target = Union[str, "os.PathLike[str]", BinaryIO]
 OptionValue = Union[str, int, bool, None]
+WarningHandler = Callable[[NewsdocWarning], None]
 
 # newsdoc_node_type values (document.h)
 BODY, SECTION, HEADING, PARAGRAPH = 1, 2, 3, 4
@@ -101,8 +102,9 @@ def _warning_cb(fmt: Any, message: Any, userdata: Any) -> None:
 class _Options:
     """A newsdoc_options object for one call, with the warning collector."""
 
-    def __init__(self, options: Mapping[str, OptionValue]) -> None:
+    def __init__(self, options: Mapping[str, OptionValue], on_warning: Optional[WarningHandler] = None) -> None:
         lib = _lib()
+        self.on_warning = on_warning
         out = ffi.new("newsdoc_options **")
         _check(lib.newsdoc_options_new(out))
         self.ptr = ffi.gc(out[0], lib.newsdoc_options_free)
@@ -124,10 +126,13 @@ class _Options:
             _check(lib.newsdoc_options_set(self.ptr, ckey.encode("utf-8"), text.encode("utf-8")))
 
     def emit(self, stacklevel: int = 3) -> None:
-        for fmt, message in self.collected:
-            warnings.warn(NewsdocWarning("%s: %s" % (fmt, message) if fmt else message, fmt),
-                          stacklevel=stacklevel + 1)
-        self.collected.clear()
+        collected, self.collected[:] = list(self.collected), []
+        for fmt, message in collected:
+            w = NewsdocWarning("%s: %s" % (fmt, message) if fmt else message, fmt)
+            if self.on_warning is not None:
+                self.on_warning(w)
+            else:
+                warnings.warn(w, stacklevel=stacklevel + 1)
 
     def run(self, rc: int) -> int:
         """Issue the collected warnings, then raise if rc is an error."""
@@ -942,25 +947,30 @@ class Document:
         return Document._from_ptr(out[0])
 
     # -- output
-    def to_bytes(self, format: str, **options: OptionValue) -> bytes:
+    def to_bytes(self, format: str, *, on_warning: Optional[WarningHandler] = None,
+                 **options: OptionValue) -> bytes:
         """Write the document in ``format`` (a name from :func:`formats`) and
         return the bytes.  ``options`` are library options: ``wrap=72``,
         ``fragment=True``, ``max_output_size="1M"`` (``_`` becomes ``-``).
-        Warnings go to :mod:`warnings` as :class:`NewsdocWarning`."""
-        opts = _Options(options)
+        Warnings go to :mod:`warnings` as :class:`NewsdocWarning`, or to
+        ``on_warning(warning)`` when given (thread-safe, unlike
+        ``warnings.catch_warnings``)."""
+        opts = _Options(options, on_warning)
         out = ffi.new("char **")
         n = ffi.new("size_t *")
         rc = _lib().newsdoc_write(self._ptr, _bytes_arg(format, "format"), opts.ptr, out, n)
         opts.run(rc)
         return _take_buffer(out[0], n[0])
 
-    def write(self, target: Target, format: Optional[str] = None, **options: OptionValue) -> None:
+    def write(self, target: Target, format: Optional[str] = None, *,
+              on_warning: Optional[WarningHandler] = None, **options: OptionValue) -> None:
         """Write the document to ``target``: a path (str or pathlib.Path;
         the file is replaced only once the output is complete) or a binary
         file object.  ``format`` defaults to the one the extension names
-        (the path's, or the file object's ``name``)."""
+        (the path's, or the file object's ``name``).  ``options`` and
+        ``on_warning`` as for :meth:`to_bytes`."""
         if isinstance(target, (str, os.PathLike)):
-            opts = _Options(options)
+            opts = _Options(options, on_warning)
             rc = _lib().newsdoc_write_file(self._ptr, _bytes_arg(format, "format"), os.fsencode(target),
                                            opts.ptr)
             opts.run(rc)
@@ -973,7 +983,7 @@ class Document:
                 raise UnknownFormatError("no format given and the file object has no name to take it from",
                                          -7, "unknown format")
             format = format_for_filename(os.fsdecode(name), writing=True).name
-        target.write(self.to_bytes(format, **options))
+        target.write(self.to_bytes(format, on_warning=on_warning, **options))
 
     def __repr__(self) -> str:
         return "<newsdoc.Document %r, %d sections>" % (self.title, len(self.sections))
@@ -982,7 +992,7 @@ class Document:
 # --- reading and converting ----------------------------------------------------------
 
 def read(source: Source, format: Optional[str] = None, *, filename: Optional[PathLike] = None,
-         **options: OptionValue) -> Document:
+         on_warning: Optional[WarningHandler] = None, **options: OptionValue) -> Document:
     """Read an article and return a :class:`Document`.
 
     ``source`` is a path (str or pathlib.Path), the content as bytes (or
@@ -1002,7 +1012,8 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
     message: :class:`MalformedError`, :class:`UnknownFormatError`,
     :class:`newsdoc.IOError` (also an OSError), :class:`LimitError`...
     Lossy steps are reported as :class:`NewsdocWarning` through
-    :mod:`warnings`.
+    :mod:`warnings`, or passed to ``on_warning(warning)`` when it is given
+    (use that in threads: ``warnings.catch_warnings`` is not thread-safe).
 
     >>> doc = newsdoc.read("article.txt")
     >>> doc.language, doc.direction, [s.heading for s in doc.sections]
@@ -1011,7 +1022,7 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
     out = ffi.new("newsdoc_doc **")
     fmt = _bytes_arg(format, "format")
     if isinstance(source, (str, os.PathLike)):
-        opts = _Options(options)
+        opts = _Options(options, on_warning)
         rc = lib.newsdoc_read_file(out, os.fsencode(source), fmt, opts.ptr)
     else:
         if isinstance(source, (bytes, bytearray, memoryview)):
@@ -1028,7 +1039,7 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
         else:
             raise TypeError("source must be a path, bytes or a binary file object, not %s"
                             % type(source).__name__)
-        opts = _Options(options)
+        opts = _Options(options, on_warning)
         hint = os.fsencode(filename) if filename is not None else ffi.NULL
         rc = lib.newsdoc_read(out, data, len(data), fmt, hint, opts.ptr)
     if rc < 0 and out[0] != ffi.NULL:  # a reader that broke its contract: still free
@@ -1038,8 +1049,8 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
 
 
 def convert(src: Source, dst: Target, *, from_format: Optional[str] = None, to_format: Optional[str] = None,
-            options: Optional[Mapping[str, OptionValue]] = None, **metadata: Union[str, Sequence[str], None]
-            ) -> Document:
+            options: Optional[Mapping[str, OptionValue]] = None, on_warning: Optional[WarningHandler] = None,
+            **metadata: Union[str, Sequence[str], None]) -> Document:
     """Read ``src`` and write it to ``dst``, returning the document.
 
     Formats default to probing (input) and the extension of ``dst``
@@ -1047,12 +1058,12 @@ def convert(src: Source, dst: Target, *, from_format: Optional[str] = None, to_f
     ``title="..."``, ``authors=["A", "B"]``, ``keywords=[...]``, ``date=...``,
     ``language="ar"``, ``direction="rtl"``, any other key (``_`` becomes
     ``-``); None removes a key.  ``options`` go to both the reader and the
-    writer.
+    writer, and so does ``on_warning``.
 
     >>> newsdoc.convert("article.docx", "article.epub", title="...")
     """
     opts = dict(options or {})
-    doc = read(src, from_format, **opts)
+    doc = read(src, from_format, on_warning=on_warning, **opts)
     for key, value in metadata.items():
         if key in ("authors", "keywords"):
             setattr(doc, key, [] if value is None else value)
@@ -1065,5 +1076,5 @@ def convert(src: Source, dst: Target, *, from_format: Optional[str] = None, to_f
             doc.metadata.pop(ckey, None)
         else:
             doc.metadata[ckey] = value
-    doc.write(dst, to_format, **opts)
+    doc.write(dst, to_format, on_warning=on_warning, **opts)
     return doc
