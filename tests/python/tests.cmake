@@ -1,0 +1,34 @@
+# Python bindings (bindings/python) and the Python examples, tested with pytest
+# under Debian's /usr/bin/python3 against the libnewsdoc just built.
+#   python.bindings   tests/python except the Dask batch test
+#   python.batch_dask tests/python/test_batch_dask.py (a LocalCluster, 2 workers)
+# pytest exits 5 when it collected no test: ctest reports that as skipped.
+# The tests write only under the build tree (--basetemp) and leave no cache
+# or __pycache__ in the source tree.
+set(NEWSDOC_PYTHON /usr/bin/python3)
+set(_py_dir ${CMAKE_CURRENT_LIST_DIR})
+set(_py_env
+    "NEWSDOC_LIBRARY=$<TARGET_FILE:newsdoc>"
+    "PYTHONPATH=${PROJECT_SOURCE_DIR}/bindings/python"
+    "PYTHONDONTWRITEBYTECODE=1"
+    ${NEWSDOC_TEST_ENV})
+execute_process(COMMAND ${NEWSDOC_PYTHON} -c "import pytest, cffi"
+                RESULT_VARIABLE _py_missing OUTPUT_QUIET ERROR_QUIET)
+foreach(_t bindings batch_dask)
+  if(_t STREQUAL "bindings")
+    set(_sel --ignore=${_py_dir}/test_batch_dask.py ${_py_dir})
+  else()
+    set(_sel ${_py_dir}/test_batch_dask.py)
+  endif()
+  if(_py_missing)
+    add_test(NAME python.${_t} COMMAND ${NEWSDOC_PYTHON} -c
+             "print('skipped: python3-pytest or python3-cffi is not installed (scripts/deps.sh)'); raise SystemExit(5)")
+  else()
+    add_test(NAME python.${_t}
+             COMMAND ${NEWSDOC_PYTHON} -m pytest -q -rs -p no:cacheprovider
+                     --basetemp=${PROJECT_BINARY_DIR}/tests/python-tmp/${_t} ${_sel}
+             WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+  endif()
+  set_tests_properties(python.${_t} PROPERTIES ENVIRONMENT "${_py_env}" SKIP_RETURN_CODE 5
+                       TIMEOUT 300 LABELS python)
+endforeach()
