@@ -1,0 +1,34 @@
+/* markdown.h - what the Markdown format's files share. */
+#ifndef ND_MARKDOWN_H
+#define ND_MARKDOWN_H
+
+#include "../../internal.h"
+
+int nd_md_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *ctx, void *userdata);
+int nd_md_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, void *userdata);
+
+/* Front matter (frontmatter.c).  nd_md_frontmatter_find: when `src` starts
+ * with a YAML block ("---" line, a non-blank line, ..., "---" or "..."),
+ * stores the YAML text's offset/length and the offset where the Markdown
+ * body starts; returns 1, else 0. */
+int nd_md_frontmatter_find(const char *src, size_t len, size_t *yaml_off, size_t *yaml_len, size_t *body_off);
+/* Parse the YAML into the document's metadata.  Returns 0, 1 when the YAML
+ * is valid but not a mapping (then it is not front matter), or an error:
+ * NEWSDOC_EMALFORMED (with the line), NEWSDOC_ELIMIT_DEPTH, NEWSDOC_ENOMEM. */
+int nd_md_frontmatter_read(newsdoc_doc *doc, const char *yaml, size_t len, newsdoc_ctx *ctx);
+/* Write the document's metadata as a YAML block ("---" ... "---"), or
+ * nothing when there is none. */
+void nd_md_frontmatter_write(const newsdoc_doc *doc, nd_buf *out);
+
+/* Markdown inline text -> plain text (entities and escapes resolved, markup
+ * dropped, breaks as spaces): how front-matter values are read, the way
+ * pandoc reads them as Markdown. */
+int nd_md_plain(nd_buf *out, const char *s, size_t len);
+/* Escape plain text so that a Markdown reader (and pandoc) reads it back
+ * as the same text.  line_start: s begins a line. */
+void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, int in_table);
+
+/* Decode an entity reference ("&amp;", "&#65;", "&#x41;") into b;
+ * unknown names are copied as they are. */
+void nd_md_put_entity(nd_buf *b, const char *s, size_t len);
+#endif
