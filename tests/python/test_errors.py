@@ -104,8 +104,8 @@ def test_failures_do_not_leak():
     for _ in range(5):
         round_()
     before = _rss_kib()
-    for _ in range(60):
+    for _ in range(40):
         round_()
     grown = _rss_kib() - before
-    assert grown < 20 * 1024, "RSS grew by %d KiB over 60 rounds" % grown
+    assert grown < 20 * 1024, "RSS grew by %d KiB over 40 rounds" % grown
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
