@@ -1,0 +1,130 @@
+/* bidi.c - bidi classes (ICU) and the runs the html writer isolates, and
+ * URL helpers shared by the writer and the reader. */
+#include <strings.h>
+#include <unicode/uchar.h>
+
+#include "html.h"
+
+int nd_html_bidi_class(uint32_t cp) {
+  switch (u_charDirection((UChar32)cp)) {
+  case U_LEFT_TO_RIGHT: return ND_BIDI_L;
+  case U_RIGHT_TO_LEFT: case U_RIGHT_TO_LEFT_ARABIC: return ND_BIDI_R;
+  case U_EUROPEAN_NUMBER: case U_ARABIC_NUMBER: return ND_BIDI_NUM;
+  case U_EUROPEAN_NUMBER_SEPARATOR: case U_EUROPEAN_NUMBER_TERMINATOR: case U_COMMON_NUMBER_SEPARATOR:
+  case U_WHITE_SPACE_NEUTRAL:
+    return ND_BIDI_SEP;
+  case U_DIR_NON_SPACING_MARK: case U_BOUNDARY_NEUTRAL: return ND_BIDI_MARK;
+  case U_BLOCK_SEPARATOR: case U_SEGMENT_SEPARATOR: return ND_BIDI_BREAK;
+  case U_LEFT_TO_RIGHT_EMBEDDING: case U_LEFT_TO_RIGHT_OVERRIDE: case U_RIGHT_TO_LEFT_EMBEDDING:
+  case U_RIGHT_TO_LEFT_OVERRIDE: case U_POP_DIRECTIONAL_FORMAT: case U_LEFT_TO_RIGHT_ISOLATE:
+  case U_RIGHT_TO_LEFT_ISOLATE: case U_FIRST_STRONG_ISOLATE: case U_POP_DIRECTIONAL_ISOLATE:
+    return ND_BIDI_FMT;
+  default: return ND_BIDI_OTHER;
+  }
+}
+
+void nd_html_bidi_count(const char *s, size_t len, size_t *ltr, size_t *rtl) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    int k;
+    if (c < 0x80) {
+      i++;
+      k = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? ND_BIDI_L : ND_BIDI_OTHER;
+    } else {
+      k = nd_html_bidi_class(nd_utf8_next(s, len, &i));
+    }
+    if (k == ND_BIDI_L) (*ltr)++;
+    else if (k == ND_BIDI_R) (*rtl)++;
+  }
+}
+
+int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir opp, size_t *start, size_t *end) {
+  int want = opp == NEWSDOC_DIR_LTR ? ND_BIDI_L : ND_BIDI_R;
+  int other = want == ND_BIDI_L ? ND_BIDI_R : ND_BIDI_L;
+  size_t i = from;
+  int in_run = 0;
+  size_t run_start = 0, run_end = 0;
+  while (i < len) {
+    size_t at = i;
+    int k = nd_html_bidi_class(nd_utf8_next(s, len, &i));
+    if (!in_run) {
+      if (k == want) { in_run = 1; run_start = at; run_end = i; }
+      continue;
+    }
+    if (k == want) run_end = i;
+    else if (k == ND_BIDI_MARK && at == run_end) run_end = i;
+    else if (k == other || k == ND_BIDI_BREAK || k == ND_BIDI_FMT) break;
+  }
+  if (!in_run) return 0;
+  /* Numbers right after the run belong to it ("iPhone 15", "عام 2024"):
+   * separators, then digits; stop at the last digit. */
+  size_t j = run_end, last = run_end;
+  int seen_num = 0;
+  while (j < len) {
+    size_t nj = j;
+    int k = nd_html_bidi_class(nd_utf8_next(s, len, &nj));
+    if (k == ND_BIDI_NUM) { seen_num = 1; last = nj; }
+    else if (k != ND_BIDI_SEP && !(k == ND_BIDI_MARK && seen_num)) break;
+    else if (k == ND_BIDI_SEP && s[j] == ' ' && j > run_end && s[j - 1] == ' ') break; /* two spaces: a gap */
+    j = nj;
+  }
+  *start = run_start;
+  *end = seen_num ? last : run_end;
+  return 1;
+}
+
+/* Skips what browsers ignore before and inside a scheme (leading C0 and
+ * space, embedded tab/LF/CR) and compares case-insensitively. */
+static int scheme_is(const char *url, const char *scheme, const char **rest) {
+  const char *p = url;
+  while (*p && (unsigned char)*p <= 0x20) p++;
+  for (const char *q = scheme; *q; q++) {
+    while (*p == '\t' || *p == '\n' || *p == '\r') p++;
+    if (!*p || ((*p | 0x20) != (*q | 0x20) && *p != *q)) return 0;
+    p++;
+  }
+  if (rest) *rest = p;
+  return 1;
+}
+
+int nd_html_url_unsafe(const char *url) {
+  if (!url) return 0;
+  const char *rest;
+  if (scheme_is(url, "javascript:", NULL) || scheme_is(url, "vbscript:", NULL) || scheme_is(url, "file:", NULL))
+    return 1;
+  if (scheme_is(url, "data:", &rest)) {
+    static const char *const ok[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+      size_t n = strlen(ok[i]);
+      if (!strncasecmp(rest, ok[i], n) && (rest[n] == ';' || rest[n] == ',')) return 0;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+void nd_html_escape_href(nd_buf *b, const char *s, size_t len) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t i = 0;
+  while (i < len) {
+    size_t org = i;
+    while (i < len) {
+      unsigned char c = (unsigned char)s[i];
+      int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 (c && strchr("-_.+!*(),%#@?=;:/$", c));
+      if (!safe) break;
+      i++;
+    }
+    nd_buf_put(b, s + org, i - org);
+    if (i >= len) break;
+    unsigned char c = (unsigned char)s[i];
+    if (c == '&') nd_buf_puts(b, "&amp;");
+    else if (c == '\'') nd_buf_puts(b, "&#x27;");
+    else {
+      char h[3] = {'%', hex[c >> 4], hex[c & 15]};
+      nd_buf_put(b, h, 3);
+    }
+    i++;
+  }
+}

@@ -1,0 +1,34 @@
+/* html.h - what the files of the html format share.  nd_html_render() and
+ * nd_html_parse_into() themselves are declared in internal.h (the EPUB
+ * format uses them too). */
+#ifndef ND_HTML_H
+#define ND_HTML_H
+#include "../../internal.h"
+
+/* format.c's callbacks */
+int nd_html_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *ctx, void *ud);
+int nd_html_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, void *ud);
+
+/* The built-in stylesheet (stylesheet.c): logical CSS properties only, so
+ * one sheet serves right-to-left and left-to-right pages. */
+extern const char nd_html_stylesheet[];
+
+/* bidi.c: the bidi class of a code point reduced to what we need. */
+enum { ND_BIDI_L = 1, ND_BIDI_R = 2, ND_BIDI_NUM = 3, ND_BIDI_SEP = 4, ND_BIDI_MARK = 5,
+       ND_BIDI_BREAK = 6, ND_BIDI_FMT = 7, ND_BIDI_OTHER = 0 };
+int nd_html_bidi_class(uint32_t cp);
+/* Counts of strong LTR and RTL characters in s. */
+void nd_html_bidi_count(const char *s, size_t len, size_t *ltr, size_t *rtl);
+/* Find the next run of characters whose strong direction is `opp`
+ * (NEWSDOC_DIR_LTR or _RTL) in s[from..len): its start and end byte
+ * offsets, trailing numbers included.  Returns 0 when there is none. */
+int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir opp, size_t *start, size_t *end);
+
+/* Whether a URL is unsafe as a live link or image source: javascript:,
+ * vbscript:, file:, data: other than data:image/(png|jpeg|gif|webp). */
+int nd_html_url_unsafe(const char *url);
+/* cmark's href escaping: keep -_.+!*(),%#@?=;:/$ and alphanumerics,
+ * & -> &amp;, ' -> &#x27;, everything else %XX. */
+void nd_html_escape_href(nd_buf *b, const char *s, size_t len);
+
+#endif
