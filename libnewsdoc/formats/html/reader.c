@@ -1537,14 +1537,18 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
     if (!r.fragment && !is_xhtml) {
       for (xmlNodePtr c = root->children; c; c = c->next) {
         if (is(c, "header")) {
-          for (xmlNodePtr y = c; y; y = dom_next(y, c, 1))
-            if (is(y, "h1")) { r.own_header = c; break; }
+          for (xmlNodePtr y = c; y; y = dom_next(y, c, 1)) {
+            const char *cls = attr(y, "class");
+            if (is(y, "h1")) { r.own_header = c; r.shift = 1; break; }
+            if (has_word(cls, "byline") || has_word(cls, "subtitle") || has_word(cls, "dateline") ||
+                has_word(cls, "authors"))
+              r.own_header = c;
+          }
           if (r.own_header) break;
         }
       }
       if (r.own_header) {
         read_article_header(&r, r.own_header, &h1_title);
-        r.shift = 1;
       } else {
         /* a single h1 in the article, before any text: the title */
         xmlNodePtr only = NULL;
