@@ -243,13 +243,14 @@ void nd_epub_write_ncx(nd_buf *b, const nd_epub_book *bk) {
   nd_buf_puts(b, "</navMap>\n</ncx>\n");
 }
 
-/* Works in both directions: logical properties where reading systems have
- * them, with the physical ones per direction as the fallback. */
+/* Works in both directions: the direction itself comes from the dir
+ * attributes of the markup (EPUB style sheets may not set "direction" or
+ * "unicode-bidi"); alignment and list indents follow it per direction. */
 const char nd_epub_css[] =
     "/* libnewsdoc EPUB stylesheet: right-to-left and left-to-right */\n"
     "body { margin: 0 1em; line-height: 1.6; }\n"
-    "[dir=\"rtl\"] { direction: rtl; text-align: right; }\n"
-    "[dir=\"ltr\"] { direction: ltr; text-align: left; }\n"
+    "[dir=\"rtl\"] { text-align: right; }\n"
+    "[dir=\"ltr\"] { text-align: left; }\n"
     "h1, h2, h3, h4, h5, h6 { line-height: 1.3; page-break-after: avoid; }\n"
     "p { margin: 0 0 0.8em 0; }\n"
     "blockquote { margin: 1em 2em; }\n"
@@ -260,6 +261,6 @@ const char nd_epub_css[] =
     "th, td { border: 1px solid #888; padding: 0.2em 0.5em; text-align: start; }\n"
     "figure { margin: 1em 0; text-align: center; }\n"
     "img { max-width: 100%; height: auto; }\n"
-    "pre, code { font-family: monospace; direction: ltr; unicode-bidi: embed; }\n"
+    "pre, code { font-family: monospace; }\n"
     "pre { white-space: pre-wrap; text-align: left; }\n"
     "nav ol { list-style: none; }\n";
