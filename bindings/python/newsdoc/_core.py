@@ -128,7 +128,9 @@ class _Options:
     def emit(self, stacklevel: int = 3) -> None:
         collected, self.collected[:] = list(self.collected), []
         for fmt, message in collected:
-            w = NewsdocWarning("%s: %s" % (fmt, message) if fmt else message, fmt)
+            # messages usually name their format already ("docx: ..."): no second prefix
+            text = message if not fmt or message.startswith(fmt + ":") else "%s: %s" % (fmt, message)
+            w = NewsdocWarning(text, fmt)
             if self.on_warning is not None:
                 self.on_warning(w)
             else:
