@@ -872,7 +872,7 @@ static int assign_roles(reader *r) {
   } else if (first == 0 && !explicit_heads && n > 1 && B[0].kind == TB_PARA && B[0].nlines == 1 &&
              B[0].words <= 25 && B[0].width <= 200 && has_letter(btext(r, &B[0]), B[0].tlen) &&
              title_ending_ok(btext(r, &B[0]), B[0].tlen) &&
-             (B[0].blank_after || (body_like(r, &B[1]) && B[1].width > B[0].width))) {
+             (B[0].blank_after || byline_shape(r, &B[1], 1) || (body_like(r, &B[1]) && B[1].width > B[0].width))) {
     B[0].role = R_TITLE;
     first = 1;
     if (first < n && byline_shape(r, &B[first], 1)) {

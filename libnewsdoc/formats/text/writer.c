@@ -198,14 +198,13 @@ static void separate(writer *w, const newsdoc_node *block, const nd_buf *rest) {
   if (!w->any) return;
   const newsdoc_node *l = outer_list(block);
   if (l && newsdoc_node_get_list_tight(l) && w->prev_block && inside(w->prev_block, l)) return;
-  /* the blank line keeps the quote markers, without trailing spaces and
-   * without list indentation */
-  size_t k = 0, keep = 0;
-  for (; k < rest->len; k++)
-    if (rest->data[k] == '>') keep = k + 1;
-  for (size_t j = 0; j < keep; j++)
-    if (rest->data[j] == '>') nd_buf_putc(&w->out, '>');
-    else if (j + 1 < keep) nd_buf_putc(&w->out, ' ');
+  /* inside a quote that holds both blocks, the blank line keeps that
+   * quote's marker (">" or "> >"), without trailing spaces */
+  (void)rest;
+  size_t common = 0;
+  for (const newsdoc_node *q = newsdoc_node_parent(block); q; q = newsdoc_node_parent(q))
+    if (newsdoc_node_get_type(q) == NEWSDOC_NODE_BLOCKQUOTE && w->prev_block && inside(w->prev_block, q)) common++;
+  for (size_t j = 0; j < common; j++) nd_buf_puts(&w->out, j ? " >" : ">");
   nd_buf_putc(&w->out, '\n');
 }
 
