@@ -211,7 +211,9 @@ def docx(**kw):
 
 
 # ------------------------------------------------------------- the cases --
-def gen(outdir):
+def gen(outdir, heavy=True):
+    """heavy=False leaves out the cases that take seconds to build (bombs, 100 000 entries)."""
+    cases.clear()
     secret = os.path.join(outdir, "secret.txt")
     with open(secret, "w") as f:
         f.write(SECRET_TOKEN + "\n")
@@ -278,122 +280,123 @@ def gen(outdir):
     case("docx-xxe-core", "docx", zip_of(parts))
 
     # ---- zip bombs ------------------------------------------------------
-    # 1 GiB of zeros, deflated once and reused.
-    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
-    chunk = bytes(1 << 20)
-    crc, pieces = 0, []
-    for _ in range(1024):
-        pieces.append(comp.compress(chunk))
-        crc = zlib.crc32(chunk, crc)
-    pieces.append(comp.flush())
-    gib = b"".join(pieces)
+    if heavy:
+        # 1 GiB of zeros, deflated once and reused.
+        comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+        chunk = bytes(1 << 20)
+        crc, pieces = 0, []
+        for _ in range(1024):
+            pieces.append(comp.compress(chunk))
+            crc = zlib.crc32(chunk, crc)
+        pieces.append(comp.flush())
+        gib = b"".join(pieces)
 
-    def bomb(name):
-        return Entry(name, b"", 8, comp=gib, csize=len(gib), usize=1 << 30, crc=crc)
+        def bomb(name):
+            return Entry(name, b"", 8, comp=gib, csize=len(gib), usize=1 << 30, crc=crc)
 
-    p = epub_parts()
-    p[4] = bomb("OEBPS/ch1.xhtml")
-    case("epub-bomb-1gib", "epub", zip_of(p))
-    p = docx_parts()
-    p[2] = bomb("word/document.xml")
-    case("docx-bomb-1gib", "docx", zip_of(p))
+        p = epub_parts()
+        p[4] = bomb("OEBPS/ch1.xhtml")
+        case("epub-bomb-1gib", "epub", zip_of(p))
+        p = docx_parts()
+        p[2] = bomb("word/document.xml")
+        case("docx-bomb-1gib", "docx", zip_of(p))
 
-    # A lying declared size: 64 MiB of text declared as 100 bytes.
-    big = (b"<p>" + b"a" * 1000 + b"</p>") * 65536
-    lie_chapter = xhtml("").encode().replace(b"</body>", big + b"</body>")
-    p = epub_parts()
-    p[4] = Entry("OEBPS/ch1.xhtml", lie_chapter, 8, usize=100)
-    case("epub-lying-size-small", "epub", zip_of(p))
-    p = docx_parts()
-    lie_doc = document("").encode().replace(b"<w:sectPr/>", (b'<w:p><w:r><w:t>' + b"a" * 1000 + b'</w:t></w:r></w:p>')
-                                            * 65536 + b"<w:sectPr/>")
-    p[2] = Entry("word/document.xml", lie_doc, 8, usize=100)
-    case("docx-lying-size-small", "docx", zip_of(p))
-    # ... and a small part declared as 4 GiB - 1 (a reader that trusts it
-    # allocates 4 GiB).
-    p = docx_parts()
-    p[2] = Entry("word/document.xml", document(DOC_BODY).encode(), 8, usize=0xFFFFFFFF)
-    case("docx-lying-size-huge", "docx", zip_of(p))
-    p = epub_parts()
-    p[4] = Entry("OEBPS/ch1.xhtml", CHAPTER.encode(), 8, usize=0xFFFFFFFF)
-    case("epub-lying-size-huge", "epub", zip_of(p))
+        # A lying declared size: 64 MiB of text declared as 100 bytes.
+        big = (b"<p>" + b"a" * 1000 + b"</p>") * 65536
+        lie_chapter = xhtml("").encode().replace(b"</body>", big + b"</body>")
+        p = epub_parts()
+        p[4] = Entry("OEBPS/ch1.xhtml", lie_chapter, 8, usize=100)
+        case("epub-lying-size-small", "epub", zip_of(p))
+        p = docx_parts()
+        lie_doc = document("").encode().replace(b"<w:sectPr/>", (b'<w:p><w:r><w:t>' + b"a" * 1000 + b'</w:t></w:r></w:p>')
+                                                * 65536 + b"<w:sectPr/>")
+        p[2] = Entry("word/document.xml", lie_doc, 8, usize=100)
+        case("docx-lying-size-small", "docx", zip_of(p))
+        # ... and a small part declared as 4 GiB - 1 (a reader that trusts it
+        # allocates 4 GiB).
+        p = docx_parts()
+        p[2] = Entry("word/document.xml", document(DOC_BODY).encode(), 8, usize=0xFFFFFFFF)
+        case("docx-lying-size-huge", "docx", zip_of(p))
+        p = epub_parts()
+        p[4] = Entry("OEBPS/ch1.xhtml", CHAPTER.encode(), 8, usize=0xFFFFFFFF)
+        case("epub-lying-size-huge", "epub", zip_of(p))
 
-    # Overlapping entries (Fifield's construction): every file's data
-    # quotes the next file's local header in a stored deflate block, then
-    # runs into the same 100 MiB kernel, so N files expand to N x 100 MiB.
-    def overlap_bomb(names, first_parts):
-        c = zlib.compressobj(9, zlib.DEFLATED, -15)
-        kraw_len = 100 << 20
-        zeros = bytes(kraw_len)
-        kernel = c.compress(zeros) + c.flush()
-        kcrc = zlib.crc32(zeros)
-        n = len(names)
-        ents = [Entry(nm, b"", 8) for nm in names]
-        # build from the last: entry i's stream = stored(LFH_{i+1}) + stream_{i+1}
-        streams, plains_prefix = [None] * n, [b""] * n
-        ents[-1].comp, ents[-1].csize, ents[-1].usize, ents[-1].crc = kernel, len(kernel), kraw_len, kcrc
-        streams[-1] = kernel
-        for i in range(n - 2, -1, -1):
-            lfh = local_header(ents[i + 1])
-            quoted = b"\x00" + struct.pack("<HH", len(lfh), len(lfh) ^ 0xFFFF) + lfh
-            streams[i] = quoted + streams[i + 1]
-            plains_prefix[i] = lfh + plains_prefix[i + 1]
-            e = ents[i]
-            e.comp, e.csize = streams[i], len(streams[i])
-            e.usize = len(plains_prefix[i]) + kraw_len
-            # CRC of prefix + 100 MiB zeros
-            e.crc = zlib.crc32(zeros, zlib.crc32(plains_prefix[i]))
-        # Lay out: first_parts normally, then the chain: LFH_0 + stream_0
-        # (which contains all the later headers and the kernel).
-        out_entries = [Entry(a, b, 0 if a == "mimetype" else 8) for a, b in first_parts]
-        data = bytearray()
-        for e in out_entries:
-            e.offset = len(data)
-            data += local_header(e) + e.comp
-        base = len(data)
-        data += local_header(ents[0])
-        pos = len(data)
-        off = base
-        for i in range(n):
-            ents[i].offset = off
-            if i + 1 < n:
-                off = pos + 5  # the quoted header starts after the stored block header
-                pos = off + len(local_header(ents[i + 1]))
-        data += streams[0]
-        # central directory by hand
-        all_e = out_entries + ents
-        cd_start = len(data)
-        for e in all_e:
-            data += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, e.flags, e.method, 0, 0x21,
-                                e.crc & 0xFFFFFFFF, e.csize, e.usize, len(e.name), 0, 0, 0, 0, 0o100644 << 16,
-                                e.offset) + e.name
-        data += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(all_e), len(all_e), len(data) - cd_start,
-                            cd_start, 0)
-        return bytes(data)
+        # Overlapping entries (Fifield's construction): every file's data
+        # quotes the next file's local header in a stored deflate block, then
+        # runs into the same 100 MiB kernel, so N files expand to N x 100 MiB.
+        def overlap_bomb(names, first_parts):
+            c = zlib.compressobj(9, zlib.DEFLATED, -15)
+            kraw_len = 100 << 20
+            zeros = bytes(kraw_len)
+            kernel = c.compress(zeros) + c.flush()
+            kcrc = zlib.crc32(zeros)
+            n = len(names)
+            ents = [Entry(nm, b"", 8) for nm in names]
+            # build from the last: entry i's stream = stored(LFH_{i+1}) + stream_{i+1}
+            streams, plains_prefix = [None] * n, [b""] * n
+            ents[-1].comp, ents[-1].csize, ents[-1].usize, ents[-1].crc = kernel, len(kernel), kraw_len, kcrc
+            streams[-1] = kernel
+            for i in range(n - 2, -1, -1):
+                lfh = local_header(ents[i + 1])
+                quoted = b"\x00" + struct.pack("<HH", len(lfh), len(lfh) ^ 0xFFFF) + lfh
+                streams[i] = quoted + streams[i + 1]
+                plains_prefix[i] = lfh + plains_prefix[i + 1]
+                e = ents[i]
+                e.comp, e.csize = streams[i], len(streams[i])
+                e.usize = len(plains_prefix[i]) + kraw_len
+                # CRC of prefix + 100 MiB zeros
+                e.crc = zlib.crc32(zeros, zlib.crc32(plains_prefix[i]))
+            # Lay out: first_parts normally, then the chain: LFH_0 + stream_0
+            # (which contains all the later headers and the kernel).
+            out_entries = [Entry(a, b, 0 if a == "mimetype" else 8) for a, b in first_parts]
+            data = bytearray()
+            for e in out_entries:
+                e.offset = len(data)
+                data += local_header(e) + e.comp
+            base = len(data)
+            data += local_header(ents[0])
+            pos = len(data)
+            off = base
+            for i in range(n):
+                ents[i].offset = off
+                if i + 1 < n:
+                    off = pos + 5  # the quoted header starts after the stored block header
+                    pos = off + len(local_header(ents[i + 1]))
+            data += streams[0]
+            # central directory by hand
+            all_e = out_entries + ents
+            cd_start = len(data)
+            for e in all_e:
+                data += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, e.flags, e.method, 0, 0x21,
+                                    e.crc & 0xFFFFFFFF, e.csize, e.usize, len(e.name), 0, 0, 0, 0, 0o100644 << 16,
+                                    e.offset) + e.name
+            data += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(all_e), len(all_e), len(data) - cd_start,
+                                cd_start, 0)
+            return bytes(data)
 
-    chap_names = [f"OEBPS/ch{i}.xhtml" for i in range(1, 21)]
-    ov_opf = opf(items='<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>' +
-                 "".join(f'<item id="c{i}" href="ch{i}.xhtml" media-type="application/xhtml+xml"/>'
-                         for i in range(1, 21)),
-                 spine="".join(f'<itemref idref="c{i}"/>' for i in range(1, 21)))
-    first = [(a, b) for a, b in epub_parts(opf_text=ov_opf)[:4]]
-    case("epub-overlap-bomb", "epub", overlap_bomb(chap_names, first))
-    first = [(a, b) for a, b in docx_parts()[:2]] + [docx_parts()[3]]
-    case("docx-overlap-bomb", "docx", overlap_bomb(["word/document.xml", "word/styles.xml", "word/numbering.xml",
-                                                    "word/settings.xml", "docProps/core.xml"], first))
-    # Two central entries pointing at the same local header.
-    p = epub_parts()
-    ents = [Entry(a, b, 0 if a == "mimetype" else 8) for a, b in p]
-    twin = Entry("OEBPS/ch1.xhtml", CHAPTER.encode(), 8)
-    twin.name = b"OEBPS/nav.xhtml"
-    twin.skip_local = True
-    z = bytearray()
-    for e in ents:
-        e.offset = len(z)
-        z += local_header(e) + e.comp
-    twin.offset = ents[4].offset
-    ents = [e for e in ents if e.name != b"OEBPS/nav.xhtml"] + [twin]
-    case("epub-shared-local-header", "epub", build_zip_from(z, ents))
+        chap_names = [f"OEBPS/ch{i}.xhtml" for i in range(1, 21)]
+        ov_opf = opf(items='<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>' +
+                     "".join(f'<item id="c{i}" href="ch{i}.xhtml" media-type="application/xhtml+xml"/>'
+                             for i in range(1, 21)),
+                     spine="".join(f'<itemref idref="c{i}"/>' for i in range(1, 21)))
+        first = [(a, b) for a, b in epub_parts(opf_text=ov_opf)[:4]]
+        case("epub-overlap-bomb", "epub", overlap_bomb(chap_names, first))
+        first = [(a, b) for a, b in docx_parts()[:2]] + [docx_parts()[3]]
+        case("docx-overlap-bomb", "docx", overlap_bomb(["word/document.xml", "word/styles.xml", "word/numbering.xml",
+                                                        "word/settings.xml", "docProps/core.xml"], first))
+        # Two central entries pointing at the same local header.
+        p = epub_parts()
+        ents = [Entry(a, b, 0 if a == "mimetype" else 8) for a, b in p]
+        twin = Entry("OEBPS/ch1.xhtml", CHAPTER.encode(), 8)
+        twin.name = b"OEBPS/nav.xhtml"
+        twin.skip_local = True
+        z = bytearray()
+        for e in ents:
+            e.offset = len(z)
+            z += local_header(e) + e.comp
+        twin.offset = ents[4].offset
+        ents = [e for e in ents if e.name != b"OEBPS/nav.xhtml"] + [twin]
+        case("epub-shared-local-header", "epub", build_zip_from(z, ents))
 
     # ---- names -------------------------------------------------------------
     def epub_extra(name, data=b"x"):
@@ -462,12 +465,13 @@ def gen(outdir):
     case("epub-cd-offset-past-end", "epub", zip_of(epub_parts(), cd_offset_delta=1 << 20))
 
     # ---- 100 000 entries ----------------------------------------------------
-    many = [Entry(f"OEBPS/f{i:06d}.txt", b"", 0) for i in range(100000)]
-    ents = [Entry(a, b, 0 if a == "mimetype" else 8) for a, b in epub_parts()] + many
-    case("epub-100k-entries", "epub", build_zip(ents))
-    many = [Entry(f"word/f{i:06d}.xml", b"", 0) for i in range(100000)]
-    ents = [Entry(a, b, 8) for a, b in docx_parts()] + many
-    case("docx-100k-entries", "docx", build_zip(ents))
+    if heavy:
+        many = [Entry(f"OEBPS/f{i:06d}.txt", b"", 0) for i in range(100000)]
+        ents = [Entry(a, b, 0 if a == "mimetype" else 8) for a, b in epub_parts()] + many
+        case("epub-100k-entries", "epub", build_zip(ents))
+        many = [Entry(f"word/f{i:06d}.xml", b"", 0) for i in range(100000)]
+        ents = [Entry(a, b, 8) for a, b in docx_parts()] + many
+        case("docx-100k-entries", "docx", build_zip(ents))
 
     # ---- deep nesting, many attributes ---------------------------------
     case("html-deep-div", "html", html_pre + "<div>" * 100000 + "x" + "</div>" * 100000 + "</body></html>")
