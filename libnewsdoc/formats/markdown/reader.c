@@ -88,8 +88,20 @@ static int fail(md_reader *r, int code) {
 static int flush_text(md_reader *r) {
   if (!r->text.len || !r->text_parent) { nd_buf_clear(&r->text); return 0; }
   if (r->text.failed) return fail(r, nd_oom("markdown: text"));
-  int rc = nd_node_append_text(r->text_parent, r->text.data, r->text.len);
-  nd_buf_clear(&r->text);
+  newsdoc_node *last = r->text_parent->last;
+  int rc = 0;
+  if (r->text.len > 4096 && !(last && last->type == NEWSDOC_NODE_TEXT)) {
+    /* a long run: hand the buffer to a new TEXT node instead of copying */
+    newsdoc_node *t = nd_node_add(r->text_parent, NEWSDOC_NODE_TEXT);
+    if (!t) return fail(r, newsdoc_error_last()->code);
+    size_t len;
+    t->literal = nd_buf_detach(&r->text, &len);
+    t->literal_len = len;
+    if (!t->literal) return fail(r, nd_oom("markdown: text"));
+  } else {
+    rc = nd_node_append_text(r->text_parent, r->text.data, r->text.len);
+    nd_buf_clear(&r->text);
+  }
   if (rc) return fail(r, rc);
   if (++r->nodes > r->nodes_max)
     return fail(r, newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "markdown: more than max-nodes (%llu) nodes", r->nodes_max));
@@ -553,7 +565,7 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud) {
   if (r->err) return -1;
   r->last_html = 0;
   if (r->img_depth) {
-    if (--r->img_depth == 0 && type == MD_SPAN_IMG) {
+    if (type == MD_SPAN_IMG && --r->img_depth == 0) {
       if (r->alt.failed) return fail(r, nd_oom("markdown: alt text"));
       if (r->alt.len) {
         nd_buf_putc(&r->alt, 0);
@@ -863,6 +875,62 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
   return 0;
 }
 
+/* md4c matches every line against every open container, so a line that
+ * opens thousands of nested quotes or lists, followed by many lines, costs
+ * depth x lines before any callback could stop it.  Count the container
+ * markers at the start of each line (outside top-level fenced code) and
+ * refuse more than max-depth up front: linear, and the same answer the
+ * tree would give. */
+static int prescan_depth(const char *src, size_t len, newsdoc_ctx *ctx) {
+  unsigned long long max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
+  int in_fence = 0;
+  char fch = 0;
+  size_t flen = 0, line = 1;
+  for (size_t i = 0; i < len; line++) {
+    size_t le = i;
+    while (le < len && src[le] != '\n') le++;
+    const char *l = src + i;
+    size_t ll = le - i;
+    if (in_fence) {
+      if (fence_end(l, ll, fch, flen)) in_fence = 0;
+    } else if (fence_start(l, ll, &fch, &flen)) {
+      in_fence = 1;
+    } else {
+      unsigned long long depth = 0;
+      size_t k = 0;
+      for (;;) {
+        size_t sp = 0;
+        while (k < ll && l[k] == ' ' && sp < 4) { k++; sp++; }
+        if (k >= ll) break;
+        char c = l[k];
+        if (c == '>') {
+          k++;
+        } else if ((c == '-' || c == '*' || c == '+') && k + 1 < ll && (l[k + 1] == ' ' || l[k + 1] == '\t')) {
+          k += 2;
+        } else if (c >= '0' && c <= '9') {
+          size_t d = k;
+          while (d < ll && d - k < 9 && l[d] >= '0' && l[d] <= '9') d++;
+          if (d + 1 < ll && (l[d] == '.' || l[d] == ')') && (l[d + 1] == ' ' || l[d + 1] == '\t')) k = d + 2;
+          else break;
+        } else {
+          break;
+        }
+        if (++depth > max) {
+          /* "- - - -" alone is a thematic break, not lists */
+          int hr = 1;
+          for (size_t q = 0; q < ll && hr; q++) hr = l[q] == ' ' || l[q] == '\t' || l[q] == c;
+          if (hr) break;
+          return newsdoc_error_set(NEWSDOC_ELIMIT_DEPTH,
+                                   "markdown: line %zu opens more than max-depth (%llu) nested quotes or lists", line,
+                                   max);
+        }
+      }
+    }
+    i = le < len ? le + 1 : le;
+  }
+  return 0;
+}
+
 /* ---- the parse ------------------------------------------------------------------- */
 
 static void reader_free(md_reader *r) {
@@ -887,6 +955,7 @@ static int run_md4c(md_reader *r, const char *src, size_t len) {
   p.text = on_text;
   r->src = src;
   r->srclen = len;
+  if ((r->err = prescan_depth(src, len, r->ctx))) return r->err;
   int rc = md_parse(src, (MD_SIZE)len, &p, r);
   if (r->err) return r->err;
   if (rc) return newsdoc_error_set(NEWSDOC_ENOMEM, "markdown: md4c failed (%d)", rc);
@@ -990,38 +1059,25 @@ out:
   return rc;
 }
 
-/* UTF-8 with invalid bytes replaced, NFC.  Sets *out to src when nothing
- * needed changing. */
-static int normalise_input(const char *src, size_t len, nd_buf *tmp, const char **out, size_t *out_len,
-                           newsdoc_ctx *ctx) {
-  *out = src;
-  *out_len = len;
-  size_t i = 0;
-  while (i < len && !((unsigned char)src[i] & 0x80)) i++;
-  if (i == len) return 0; /* ASCII */
-  if (!nd_utf8_valid(src, len)) {
-    size_t bad = nd_utf8_sanitize(tmp, src, len);
-    if (tmp->failed) return nd_oom("markdown: input");
-    newsdoc_ctx_warn(ctx, "markdown: %zu invalid UTF-8 sequence(s) replaced with U+FFFD", bad);
-    src = tmp->data;
-    *out = tmp->data;
-    *out_len = len = tmp->len;
-  }
+/* NFC-normalise one piece of UTF-8 (valid) into out. */
+static int nfc_piece(nd_buf *out, const UNormalizer2 *nfc, const char *s, size_t len, int *changed) {
   UErrorCode st = U_ZERO_ERROR;
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-  if (U_FAILURE(st)) return newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "markdown: ICU NFC: %s", u_errorName(st));
-  if (len > INT32_MAX / 2) return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "markdown: input too large to normalise");
   int32_t ulen = 0;
-  st = U_ZERO_ERROR;
-  u_strFromUTF8WithSub(NULL, 0, &ulen, src, (int32_t)len, 0xFFFD, NULL, &st);
-  if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st)) return newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: UTF-8: %s", u_errorName(st));
+  u_strFromUTF8WithSub(NULL, 0, &ulen, s, (int32_t)len, 0xFFFD, NULL, &st);
+  if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+    return newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: UTF-8: %s", u_errorName(st));
   UChar *u = nd_malloc(((size_t)ulen + 1) * sizeof(UChar));
   if (!u) return nd_oom("markdown: NFC");
   st = U_ZERO_ERROR;
-  u_strFromUTF8WithSub(u, ulen + 1, NULL, src, (int32_t)len, 0xFFFD, NULL, &st);
+  u_strFromUTF8WithSub(u, ulen + 1, NULL, s, (int32_t)len, 0xFFFD, NULL, &st);
   int32_t span = U_SUCCESS(st) ? unorm2_spanQuickCheckYes(nfc, u, ulen, &st) : 0;
   if (U_FAILURE(st)) { nd_free(u); return newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: NFC: %s", u_errorName(st)); }
-  if (span == ulen) { nd_free(u); return 0; }
+  if (span == ulen) {
+    nd_free(u);
+    nd_buf_put(out, s, len);
+    return 0;
+  }
+  *changed = 1;
   int32_t cap = ulen + ulen / 4 + 16;
   UChar *v = nd_malloc((size_t)cap * sizeof(UChar));
   if (!v) { nd_free(u); return nd_oom("markdown: NFC"); }
@@ -1035,17 +1091,143 @@ static int normalise_input(const char *src, size_t len, nd_buf *tmp, const char 
     vlen = unorm2_normalize(nfc, u, ulen, v, cap, &st);
   }
   nd_free(u);
-  if (U_FAILURE(st)) { nd_free(v); return newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: NFC: %s", u_errorName(st)); }
   int32_t blen = 0;
-  st = U_ZERO_ERROR;
-  u_strToUTF8(NULL, 0, &blen, v, vlen, &st);
-  nd_buf res = ND_BUF_INIT;
-  if (nd_buf_reserve(&res, (size_t)blen + 1)) { nd_free(v); return nd_oom("markdown: NFC"); }
-  st = U_ZERO_ERROR;
-  u_strToUTF8(res.data, blen + 1, NULL, v, vlen, &st);
+  if (U_SUCCESS(st)) {
+    u_strToUTF8(NULL, 0, &blen, v, vlen, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) st = U_ZERO_ERROR;
+  }
+  if (U_FAILURE(st) || nd_buf_reserve(out, (size_t)blen + 1)) {
+    nd_free(v);
+    return U_FAILURE(st) ? newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: NFC: %s", u_errorName(st))
+                         : nd_oom("markdown: NFC");
+  }
+  u_strToUTF8(out->data + out->len, blen + 1, NULL, v, vlen, &st);
   nd_free(v);
-  if (U_FAILURE(st)) { nd_buf_free(&res); return newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: NFC: %s", u_errorName(st)); }
-  res.len = (size_t)blen;
+  if (U_FAILURE(st)) return newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: NFC: %s", u_errorName(st));
+  out->len += (size_t)blen;
+  out->data[out->len] = 0;
+  return 0;
+}
+
+/* Strict UTF-8 validation (no overlongs, surrogates or values past
+ * U+10FFFF), eight ASCII bytes at a time. */
+static int utf8_valid_fast(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    if (i + 8 <= len) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (!(w & 0x8080808080808080ull)) { i += 8; continue; }
+    }
+    unsigned c = s[i];
+    if (c < 0x80) { i++; continue; }
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+    else return 0;
+    if (i + n >= len) return 0;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0;
+    i += n + 1;
+  }
+  return 1;
+}
+
+/* Whether a piece of valid UTF-8 is certainly NFC without asking ICU:
+ * every code point is in a range whose characters are NFC_QC=Yes and
+ * never compose with what precedes them (Latin-1 and Latin Extended,
+ * Arabic, Persian and Hebrew letters and digits, Arabic presentation
+ * forms, general punctuation with ZWNJ/ZWJ/LRM/RLM), or is an Arabic
+ * haraka (U+064B..U+0652) in canonical order.  Anything else goes to
+ * ICU. */
+static int nfc_fast_safe(const unsigned char *s, size_t len) {
+  unsigned prev_ccc = 0;
+  for (size_t i = 0; i < len;) {
+    unsigned c = s[i];
+    uint32_t cp;
+    if (c < 0x80) { cp = c; i++; }
+    else if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }
+    else if (c < 0xF0) { cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu); i += 3; }
+    else return 0;
+    unsigned ccc = 0;
+    if (cp < 0x300) ;
+    else if (cp >= 0x64B && cp <= 0x652) {
+      ccc = 27 + (cp - 0x64B);
+      if (prev_ccc > ccc) return 0;
+    } else if ((cp >= 0x600 && cp <= 0x64A) || (cp >= 0x660 && cp <= 0x66F) || (cp >= 0x671 && cp <= 0x6D5) ||
+               (cp >= 0x6E5 && cp <= 0x6E6) || (cp >= 0x6EE && cp <= 0x6FF) || (cp >= 0x750 && cp <= 0x77F) ||
+               (cp >= 0x5D0 && cp <= 0x5EA) || (cp >= 0x5F0 && cp <= 0x5F4) || (cp >= 0x2002 && cp <= 0x206F) ||
+               (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF)) ;
+    else return 0;
+    prev_ccc = ccc;
+  }
+  return 1;
+}
+
+/* UTF-8 with invalid bytes replaced, NFC.  Sets *out to src when nothing
+ * needed changing.  Works in pieces of about 64 KiB cut before an ASCII
+ * byte (always a normalisation boundary), so memory stays small and
+ * text that is already NFC is never copied. */
+static int normalise_input(const char *src, size_t len, nd_buf *tmp, const char **out, size_t *out_len,
+                           newsdoc_ctx *ctx) {
+  *out = src;
+  *out_len = len;
+  size_t i = 0;
+  while (i < len && !((unsigned char)src[i] & 0x80)) i++;
+  if (i == len) return 0; /* ASCII */
+  if (!utf8_valid_fast((const unsigned char *)src, len)) {
+    size_t bad = nd_utf8_sanitize(tmp, src, len);
+    if (tmp->failed) return nd_oom("markdown: input");
+    newsdoc_ctx_warn(ctx, "markdown: %zu invalid UTF-8 sequence(s) replaced with U+FFFD", bad);
+    src = tmp->data;
+    *out = tmp->data;
+    *out_len = len = tmp->len;
+  }
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+  if (U_FAILURE(st)) return newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "markdown: ICU NFC: %s", u_errorName(st));
+  nd_buf res = ND_BUF_INIT, piece = ND_BUF_INIT;
+  int copying = 0, rc = 0;
+  size_t pos = 0;
+  while (pos < len && !rc) {
+    size_t end = pos + 65536;
+    if (end >= len) {
+      end = len;
+    } else {
+      while (end < len && ((unsigned char)src[end] & 0x80)) end++;
+      if (end - pos > (size_t)INT32_MAX / 4) {
+        rc = newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "markdown: over 512 MiB without an ASCII character");
+        break;
+      }
+    }
+    size_t k = pos;
+    while (k < end && !((unsigned char)src[k] & 0x80)) k++;
+    if (k == end || nfc_fast_safe((const unsigned char *)src + pos, end - pos)) {
+      if (copying) nd_buf_put(&res, src + pos, end - pos);
+    } else {
+      int changed = 0;
+      nd_buf_clear(&piece);
+      rc = nfc_piece(&piece, nfc, src + pos, end - pos, &changed);
+      if (!rc && changed && !copying) {
+        copying = 1;
+        nd_buf_put(&res, src, pos);
+      }
+      if (!rc && copying) nd_buf_put(&res, piece.data, piece.len);
+    }
+    pos = end;
+  }
+  nd_buf_free(&piece);
+  if (!rc && copying && res.failed) rc = nd_oom("markdown: NFC");
+  if (rc || !copying) {
+    nd_buf_free(&res);
+    return rc;
+  }
   nd_buf_free(tmp);
   *tmp = res;
   *out = tmp->data;
