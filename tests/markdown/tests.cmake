@@ -1,0 +1,26 @@
+# tests/markdown/tests.cmake - the markdown format's group (issue 4).
+#   markdown.spec            every CommonMark 0.31.2 spec example, markdown -> html
+#                            fragment in-process (ctypes on libnewsdoc.so), HTML
+#                            normalised as commonmark-spec's normalize.py does;
+#                            prints the pass count per section; fails below the floor
+#   markdown.spec_cli        the same through newsdoc-convert
+#   markdown.pathological    cmark's pathological input families and 50 MB single
+#                            lines: under 1 s of CPU each; nesting past max-depth
+#                            is NEWSDOC_ELIMIT_DEPTH
+#   markdown.pandoc_outline  the sample read as text -> markdown -> pandoc json has
+#                            the sample's .outline
+# Each exits 77 (skipped) when ../shared, pandoc, or a format it needs (html,
+# text) is missing.
+set(NEWSDOC_MD_SPEC_FLOOR 631)
+set(_md_env ${NEWSDOC_TEST_ENV} "NEWSDOC_LIB=$<TARGET_FILE:newsdoc>")
+add_test(NAME markdown.spec
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/spec_tests.py --min ${NEWSDOC_MD_SPEC_FLOOR})
+add_test(NAME markdown.spec_cli
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/spec_tests.py --cli --min ${NEWSDOC_MD_SPEC_FLOOR})
+add_test(NAME markdown.pathological COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/pathological.py)
+add_test(NAME markdown.pandoc_outline COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/pandoc_outline.py)
+set_tests_properties(markdown.spec markdown.spec_cli markdown.pathological markdown.pandoc_outline PROPERTIES
+                     ENVIRONMENT "${_md_env}" SKIP_RETURN_CODE 77 LABELS markdown)
+set_tests_properties(markdown.spec markdown.pandoc_outline PROPERTIES TIMEOUT 120)
+set_tests_properties(markdown.spec_cli PROPERTIES TIMEOUT 300)
+set_tests_properties(markdown.pathological PROPERTIES TIMEOUT 900)
