@@ -196,6 +196,7 @@ typedef struct rd {
   int rtl_paras, ltr_paras, sect_bidi;
   unsigned long long nodes, max_nodes;
   int warned_cycle, warned_textbox;
+  char *creator; /* dc:creator */
   xmlDoc **xdocs;
   size_t nxdocs, capxdocs;
 } rd;
@@ -835,13 +836,6 @@ static int push_container(pctx *p, const xmlNode *xml, newsdoc_node *n) {
   return nd_check_depth(p->r->ctx, p->nstack + 8, "inline nesting");
 }
 
-static int has_strong(const char *s, size_t len, int dir) {
-  size_t i = 0;
-  while (i < len)
-    if (nd_docx_cp_dir(nd_utf8_next(s, len, &i)) == dir) return 1;
-  return 0;
-}
-
 static int append_literal(newsdoc_node *n, const char *s, size_t len) {
   size_t ol = n->literal_len;
   char *nl = nd_malloc(ol + len + 1);
@@ -857,14 +851,57 @@ static int append_literal(newsdoc_node *n, const char *s, size_t len) {
 
 /* Adds text with the formatting of its run, merging with the previous run
  * when the formatting is the same. */
+static int emit_piece(pctx *p, const runkey *k, const char *s, size_t len);
+
+/* Text in the direction of its characters: an island of the other
+ * direction (from its first to its last strong character, as the writer
+ * splits runs) becomes a span with its own direction; the rest follows the
+ * paragraph.  The same text always gives the same spans, so reading what
+ * we wrote gives the model back. */
 static int emit_text(pctx *p, const runkey *k, const char *s, size_t len) {
   if (!len || p->instr_depth) return 0;
   for (size_t i = 0; i < len; i++)
     if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') { p->content = 1; break; }
   runkey key = *k;
-  /* a span only where the run's direction differs and it has a strong
-   * character of its own direction */
-  if (key.dir && (key.dir == p->para_dir || !has_strong(s, len, key.dir))) key.dir = 0;
+  if (key.code) {
+    key.dir = 0;
+    return emit_piece(p, &key, s, len);
+  }
+  int base = p->para_dir == 2 ? 2 : 1, cur = base, rc = 0;
+  size_t seg = 0, i = 0, island_last = 0;
+  while (i < len && !rc) {
+    size_t at = i;
+    int d = nd_docx_cp_dir(nd_utf8_next(s, len, &i));
+    if (cur == base) {
+      if (d && d != base) {
+        key.dir = 0;
+        if (at > seg) rc = emit_piece(p, &key, s + seg, at - seg);
+        seg = at;
+        cur = d;
+        island_last = i;
+      }
+    } else if (d == cur) {
+      island_last = i;
+    } else if (d == base) {
+      key.dir = cur;
+      rc = emit_piece(p, &key, s + seg, island_last - seg);
+      seg = island_last;
+      cur = base;
+    }
+  }
+  if (!rc && cur != base) {
+    key.dir = cur;
+    rc = emit_piece(p, &key, s + seg, island_last - seg);
+    seg = island_last;
+  }
+  key.dir = 0;
+  if (!rc && len > seg) rc = emit_piece(p, &key, s + seg, len - seg);
+  return rc;
+}
+
+static int emit_piece(pctx *p, const runkey *k, const char *s, size_t len) {
+  if (!len) return 0;
+  runkey key = *k;
   if (p->last_top && p->last_parent == p->cur && p->cur->last == p->last_top && !memcmp(&key, &p->last_key, sizeof key)) {
     if (key.code) return append_literal(p->last_leaf, s, len);
     return nd_node_append_text(p->last_leaf, s, len);
@@ -945,7 +982,7 @@ static void run_key(pctx *p, const xmlNode *run, runkey *k) {
   int complex = rtl > 0 || cs > 0;
   k->b = complex ? bcs > 0 : b > 0;
   k->i = complex ? ics > 0 : i > 0;
-  k->dir = rtl > 0 ? 2 : 1;
+  k->dir = 0; /* set per piece of text by emit_text */
 }
 
 static int add_image(pctx *p, const char *rid, int linked, const char *alt) {
@@ -1209,6 +1246,18 @@ static int do_run(pctx *p, xmlNode *run) {
       newsdoc_node *br = nd_node_alloc(NEWSDOC_NODE_LINE_BREAK);
       if (!br) return nd_oom("docx: break");
       rc = add_inline(p, br);
+    } else if (!strcmp(n, "sym")) {
+      /* a symbol-font character: F0xx is the font's xx */
+      const char *ch = wattr(c, "char");
+      unsigned long cp = ch ? strtoul(ch, NULL, 16) : 0;
+      if (cp >= 0xF000 && cp <= 0xF0FF) cp -= 0xF000;
+      if (cp == 0x2A) cp = 0x2217;
+      if (cp && nd_xml_char_ok((uint32_t)cp)) {
+        nd_buf t = ND_BUF_INIT;
+        nd_buf_put_utf8(&t, (uint32_t)cp);
+        rc = t.failed ? nd_oom("docx: symbol") : emit_text(p, &k, t.data, t.len);
+        nd_buf_free(&t);
+      }
     } else if (!strcmp(n, "noBreakHyphen")) {
       rc = emit_text(p, &k, "\xE2\x80\x91", 3);
     } else if (!strcmp(n, "softHyphen")) {
@@ -1460,6 +1509,10 @@ static void para_info(bctx *b, xmlNode *para, pinfo *pi) {
   if (ps < 0) ps = style_find(r, "Normal");
   if (bidi < 0 && ps >= 0) bidi = style_bidi(r, ps);
   pi->dir = bidi > 0 ? 2 : 1;
+  /* w:numId 0 (or a number with no definition) on the paragraph itself: a
+   * list paragraph without a marker, i.e. a continuation (as pandoc) */
+  int bad_num = 0, bul, st;
+  if (pi->num_id >= 0 && !num_level(r, pi->num_id, pi->ilvl < 0 ? 0 : pi->ilvl, &bul, &st)) bad_num = 1;
   if (pi->num_id < 0 && ps >= 0) {
     int sn = style_num_id(r, ps);
     if (sn >= 0) {
@@ -1492,6 +1545,7 @@ static void para_info(bctx *b, xmlNode *para, pinfo *pi) {
     else if (style_is(r, pi->pstyle, CODE)) pi->kind = K_CODE;
     else if (style_is(r, pi->pstyle, LISTP)) pi->kind = K_LISTPARA;
   }
+  if (bad_num && pi->kind == K_PARA) pi->kind = K_LISTPARA;
   if (pi->kind == K_PARA || pi->kind == K_LISTPARA) {
     if (outline < 0 && pi->pstyle >= 0) outline = style_outline(r, pi->pstyle);
     if (outline >= 0 && outline <= 8) {
@@ -1889,18 +1943,7 @@ static int read_core(rd *r, const char *part, char **lang) {
     if (ns == NS_DC && !strcmp(name, "title")) {
       if (!newsdoc_meta_get(r->doc, NEWSDOC_META_TITLE)) rc = newsdoc_meta_set(r->doc, NEWSDOC_META_TITLE, t.data, t.len);
     } else if (ns == NS_DC && !strcmp(name, "creator")) {
-      if (!newsdoc_meta_count(r->doc, NEWSDOC_META_AUTHOR)) {
-        /* "A; B" as several authors */
-        size_t s = 0;
-        for (size_t i = 0; i <= t.len && !rc; i++) {
-          if (i < t.len && t.data[i] != ';') continue;
-          size_t a = s, e = i;
-          while (a < e && t.data[a] == ' ') a++;
-          while (e > a && t.data[e - 1] == ' ') e--;
-          if (e > a) rc = newsdoc_meta_add(r->doc, NEWSDOC_META_AUTHOR, t.data + a, e - a);
-          s = i + 1;
-        }
-      }
+      if (!r->creator && !(r->creator = nd_strndup(t.data, t.len))) rc = nd_oom("docx: core properties");
     } else if (ns == NS_DC && !strcmp(name, "description")) {
       if (!newsdoc_meta_get(r->doc, NEWSDOC_META_DESCRIPTION))
         rc = newsdoc_meta_set(r->doc, NEWSDOC_META_DESCRIPTION, t.data, t.len);
@@ -1922,6 +1965,43 @@ static int read_core(rd *r, const char *part, char **lang) {
     nd_buf_free(&t);
   }
   return rc;
+}
+
+/* Authors and byline.  Author paragraphs are the authors; but one Author
+ * paragraph that is not dc:creator is the credit line as written (what our
+ * writer does with a byline: the paragraph shows it, dc:creator lists the
+ * authors).  dc:creator ("A; B") gives the authors when no paragraph does. */
+static int add_creators(rd *r) {
+  const char *t = r->creator;
+  size_t len = strlen(t), s = 0;
+  int rc = 0;
+  for (size_t i = 0; i <= len && !rc; i++) {
+    if (i < len && t[i] != ';') continue;
+    size_t a = s, e = i;
+    while (a < e && t[a] == ' ') a++;
+    while (e > a && t[e - 1] == ' ') e--;
+    if (e > a) rc = newsdoc_meta_add(r->doc, NEWSDOC_META_AUTHOR, t + a, e - a);
+    s = i + 1;
+  }
+  return rc;
+}
+
+static int authors(rd *r) {
+  size_t na = newsdoc_meta_count(r->doc, NEWSDOC_META_AUTHOR);
+  if (!r->creator || !*r->creator) return 0;
+  if (!na) return add_creators(r);
+  if (na == 1) {
+    const char *a = newsdoc_meta_get(r->doc, NEWSDOC_META_AUTHOR);
+    if (strcmp(a, r->creator)) {
+      char *byline = nd_strdup(a);
+      if (!byline) return nd_oom("docx: byline");
+      newsdoc_meta_remove(r->doc, NEWSDOC_META_AUTHOR);
+      int rc = newsdoc_meta_set(r->doc, NEWSDOC_META_BYLINE, byline, strlen(byline));
+      nd_free(byline);
+      return rc ? rc : add_creators(r);
+    }
+  }
+  return 0;
 }
 
 /* ---- direction clean-up ------------------------------------------------------------------------------ */
@@ -1966,6 +2046,7 @@ static void rd_free(rd *r) {
   }
   nd_free(r->media);
   nd_free(r->main_part);
+  nd_free(r->creator);
   for (size_t i = 0; i < r->nxdocs; i++) xmlFreeDoc(r->xdocs[i]);
   nd_free(r->xdocs);
   nd_zip_close(r->zip);
@@ -2089,6 +2170,8 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   if (core && nd_zip_find(r.zip, core) >= 0) rc = read_core(&r, core, &lang);
   nd_free(core);
   if (rc) goto done;
+
+  if ((rc = authors(&r))) goto done;
 
   /* the document's direction and language */
   int rtl = r.rtl_paras > r.ltr_paras || (r.rtl_paras == r.ltr_paras && r.sect_bidi);
