@@ -26,7 +26,7 @@ foreach(_t bindings batch_dask)
   else()
     add_test(NAME python.${_t}
              COMMAND ${NEWSDOC_PYTHON} -m pytest -q -rs -p no:cacheprovider
-                     --basetemp=${PROJECT_BINARY_DIR}/tests/python-tmp/${_t} ${_sel}
+                     --basetemp=${CMAKE_CURRENT_BINARY_DIR}/python-tmp-${_t} ${_sel}
              WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
   endif()
   set_tests_properties(python.${_t} PROPERTIES ENVIRONMENT "${_py_env}" SKIP_RETURN_CODE 5
