@@ -236,3 +236,23 @@ def test_warnings_to_a_handler_instead():
         doc.to_bytes("json", on_warning=got.append)
     assert not [w for w in caught if issubclass(w.category, newsdoc.NewsdocWarning)]
     assert len(got) == 1 and isinstance(got[0], newsdoc.NewsdocWarning) and "U+FFFD" in str(got[0])
+
+
+def test_node_constructors():
+    sec = newsdoc.Section(2, "عنوان فرعي", id="sub")
+    assert isinstance(sec, newsdoc.Section) and sec.level == 2 and sec.heading == "عنوان فرعي" and sec.id == "sub"
+    generic = newsdoc.Node("section", level=3)
+    assert isinstance(generic, newsdoc.Section) and generic.level == 3 and generic.heading == ""
+    code = newsdoc.Node("code_block", "print(1)", info="python")
+    assert (code.type, code.literal, code.info, code.is_block) == ("code_block", "print(1)", "python", True)
+    quote = newsdoc.Node("blockquote", "اقتباس")
+    assert [c.type for c in quote.children] == ["paragraph"] and quote.text == "اقتباس"
+    with pytest.raises(TypeError):
+        newsdoc.Node("paragraph", colour="red")
+    with pytest.raises(newsdoc.UsageError):
+        newsdoc.Node("section", "نص")       # a section's text is its heading
+    doc = newsdoc.Document()
+    top = doc.add_section(1, "أ")
+    top.append(sec)
+    sec.append(generic)
+    assert doc.outline() == [(1, "أ"), (2, "عنوان فرعي"), (3, "")]

@@ -332,15 +332,13 @@ class Node:
     _ptr: Any
     _tree: _Tree
 
-    def __new__(cls, type: Union[str, int] = "paragraph", text: Optional[str] = None, **attrs: Any) -> "Node":
-        if cls is Node and _type_code(type) == SECTION:
-            cls = Section
-        return object.__new__(cls)
-
     def __init__(self, type: Union[str, int] = "paragraph", text: Optional[str] = None, **attrs: Any) -> None:
         lib = _lib()
         out = ffi.new("newsdoc_node **")
-        _check(lib.newsdoc_node_new(out, _type_code(type)))
+        code = _type_code(type)
+        _check(lib.newsdoc_node_new(out, code))
+        if code == SECTION and not isinstance(self, Section):
+            self.__class__ = Section  # Node("section") is a Section
         tree = _Tree(root=out[0])        # frees the node unless it is appended
         self._ptr = out[0]
         self._tree = tree
@@ -505,10 +503,7 @@ class Node:
     def add_section(self, level: int, heading: str, **attrs: Any) -> "Section":
         """Append a section of ``level`` (1..6, deeper than this section's)
         whose heading is ``heading``, and return it."""
-        sec = Node("section", None, level=level, **attrs)
-        sec.add("heading", heading)
-        self.append(sec)
-        return sec  # type: ignore[return-value]
+        return self.append(Section(level, heading, **attrs))  # type: ignore[return-value]
 
     def _fill(self, text: str) -> None:
         t = self.type
@@ -673,7 +668,14 @@ class Section(Node):
     ``level`` is 1..6, ``heading`` the heading's text, ``heading_node`` the
     heading itself, ``blocks`` the children other than the heading and the
     subsections, ``sections`` the subsections.
+
+    ``Section(level, heading)`` makes a detached section with its heading.
     """
+
+    def __init__(self, level: int = 1, heading: Optional[str] = None, **attrs: Any) -> None:
+        super().__init__("section", None, level=level, **attrs)
+        if heading is not None:
+            self.add("heading", heading)
 
     @property
     def heading_node(self) -> Optional[Node]:
