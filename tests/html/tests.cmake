@@ -11,3 +11,10 @@ foreach(_t pandoc_outline chromium_dir corpus)
   set_tests_properties(html.${_t} PROPERTIES ENVIRONMENT "${NEWSDOC_TEST_ENV}" SKIP_RETURN_CODE 77
                        TIMEOUT 300 LABELS html)
 endforeach()
+
+# test_html_reader calls nd_html_parse_into() (XHTML, as the EPUB reader
+# does), which the shared library does not export: link it statically.
+if(TARGET test_html_reader)
+  set_property(TARGET test_html_reader PROPERTY LINK_LIBRARIES newsdoc_static PkgConfig::CRITERION Threads::Threads)
+  target_include_directories(test_html_reader PRIVATE ${PROJECT_SOURCE_DIR}/libnewsdoc)
+endif()

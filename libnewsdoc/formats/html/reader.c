@@ -110,7 +110,7 @@ static xmlNodePtr dom_next(xmlNodePtr x, xmlNodePtr root, int descend) {
 
 /* Elements that are never content. */
 static int dropped(xmlNodePtr el) {
-  static const char *const D[] = {"script", "style", "noscript", "template", "nav", "form", "button", "input",
+  static const char *const D[] = {"script", "style", "noscript", "template", "nav", "button", "input",
                                   "select", "textarea", "option", "svg", "math", "iframe", "object", "embed",
                                   "canvas", "audio", "video", "head", "link", "meta", "title", "base", "label",
                                   "dialog", "menu", "frame", "frameset", "applet", "map", "area", "source", "track"};
@@ -1492,6 +1492,15 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
       nd_buf_free(&text);
       return rc;
     }
+    /* libxml2 stops at its own depth limit and keeps what it read: say so */
+    const xmlError *e = xmlCtxtGetLastError(pc);
+    if (e && e->message && strstr(e->message, "Excessive depth")) {
+      rc = newsdoc_error_set(NEWSDOC_ELIMIT_DEPTH, "html: elements nested deeper than the parser allows (line %d)", e->line);
+      xmlFreeDoc(d);
+      htmlFreeParserCtxt(pc);
+      nd_buf_free(&text);
+      return rc;
+    }
     htmlFreeParserCtxt(pc);
   }
   R r;
@@ -1530,8 +1539,27 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
     xmlNodePtr root = body;
     if (!is_xhtml && !r.fragment && page_has_furniture(body)) root = find_article(&r, body);
     else if (!is_xhtml && !r.fragment) {
-      for (xmlNodePtr x = body; x; x = dom_next(x, body, 1))
-        if (is(x, "article")) { root = x; break; }
+      for (xmlNodePtr x = body; x && root == body; x = dom_next(x, body, 1))
+        if (is(x, "article") || has_word(attr(x, "itemprop"), "articleBody")) root = x;
+      for (xmlNodePtr x = body; x && root == body; x = dom_next(x, body, 1))
+        if (is(x, "main") || has_word(attr(x, "role"), "main")) root = x;
+    }
+    /* through wrappers holding nothing else */
+    for (;;) {
+      xmlNodePtr only = NULL;
+      int others = 0;
+      for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && !dropped(c)) {
+          if (only) others = 1;
+          only = c;
+        } else if (c->type == XML_TEXT_NODE && c->content) {
+          for (const xmlChar *p = c->content; *p; p++)
+            if (*p > ' ') others = 1;
+        }
+      }
+      if (!only || others || !(is(only, "div") || is(only, "main") || is(only, "article") || is(only, "center")))
+        break;
+      root = only;
     }
     /* the article's header (ours, or a header element right inside it) */
     if (!r.fragment && !is_xhtml) {

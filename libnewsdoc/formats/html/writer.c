@@ -585,6 +585,7 @@ static void put_head(W *w, const char *lang, uint8_t dir) {
   if (dir) nd_buf_printf(b, " dir=\"%s\"", DIRNAME[dir & 3]);
   nd_buf_puts(b, ">\n<head>\n<meta charset=\"utf-8\" />\n");
   if (!w->o->xhtml) nd_buf_puts(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
+  nd_buf_puts(b, "<meta name=\"generator\" content=\"libnewsdoc\" />\n");
   const char *title = newsdoc_meta_get(d, NEWSDOC_META_TITLE);
   nd_buf_puts(b, "<title>");
   if (title) esc_text(b, title, strlen(title));
