@@ -83,3 +83,23 @@ def test_reads_a_real_document(name, shared):
     for f in newsdoc.formats():
         if f.can_write:
             assert doc.to_bytes(f.name, on_warning=warns.append)
+
+
+def test_options_reach_the_writers():
+    need_format("html")
+    doc = build_article()
+    full = doc.to_bytes("html").decode("utf-8")
+    frag = doc.to_bytes("html", fragment=True).decode("utf-8")
+    assert "<html" in full and 'dir="rtl"' in full
+    assert "<html" not in frag and PARAGRAPHS[1] in frag
+    assert doc.to_bytes("html", fragment=False) == full.encode("utf-8")
+
+
+def test_text_wrap_option():
+    need_format("text")
+    doc = newsdoc.Document()
+    doc.add_paragraph("كلمة " * 40)
+    narrow = doc.to_bytes("text", wrap=30).decode("utf-8")
+    lines = [l for l in narrow.splitlines() if l.strip()]
+    assert len(lines) > 5 and all(len(l) <= 30 for l in lines)
+    assert " ".join(lines).split() == ["كلمة"] * 40
