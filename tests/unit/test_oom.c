@@ -11,7 +11,9 @@
  * NEWSDOC_OOM_STRIDE=k walks N = 1, 1+k, 1+2k, ... (for the slow
  * valgrind/sanitizer runs); the default walks every N.
  */
+#define _GNU_SOURCE 1 /* dladdr */
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,16 +70,40 @@ static struct {
   int persistent;
   unsigned long injected; /* failures injected in this run */
   int bad_free;
+  void *fail_frames[12]; /* where the injected failure of this run happened */
+  int nfail_frames;
   uint64_t sites[MAX_SITES];
   size_t nsites;
 } S;
 
+/* Prints a call stack as function and file:line, through addr2line. */
+static void print_stack(const char *title, void *const *fr, int n) {
+  fprintf(stderr, "oom: %s:\n", title);
+  for (int i = 0; i < n; i++) {
+    Dl_info di;
+    if (!dladdr(fr[i], &di) || !di.dli_fname) continue;
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "addr2line -f -s -e '%s' %#lx 2>/dev/null | paste -sd' '", di.dli_fname,
+             (unsigned long)((char *)fr[i] - (char *)di.dli_fbase) - 1);
+    FILE *p = popen(cmd, "r");
+    char line[600] = "";
+    if (p) {
+      if (!fgets(line, sizeof line, p)) line[0] = 0;
+      pclose(p);
+    }
+    line[strcspn(line, "\n")] = 0;
+    fprintf(stderr, "    #%d %s (%s)\n", i, line, strrchr(di.dli_fname, '/') ? strrchr(di.dli_fname, '/') + 1 : di.dli_fname);
+  }
+}
+
 static void note_site(void) {
-  void *fr[8];
-  int n = backtrace(fr, 8);
+  void *fr[12];
+  int n = backtrace(fr, 12);
+  memcpy(S.fail_frames, fr, sizeof fr);
+  S.nfail_frames = n;
   uint64_t h = 1469598103934665603ULL;
-  /* frames 0-1 are this allocator and nd_malloc/nd_realloc */
-  for (int i = 2; i < n && i < 7; i++) h = (h ^ (uint64_t)(uintptr_t)fr[i]) * 1099511628211ULL;
+  /* frames 0-2 are this allocator, should_fail and nd_malloc/nd_realloc */
+  for (int i = 3; i < n && i < 8; i++) h = (h ^ (uint64_t)(uintptr_t)fr[i]) * 1099511628211ULL;
   for (size_t i = 0; i < S.nsites; i++)
     if (S.sites[i] == h) return;
   if (S.nsites < MAX_SITES) S.sites[S.nsites++] = h;
@@ -109,7 +135,10 @@ static void f_free(void *p, void *ud) {
   if (!p) return;
   hdr *h = (hdr *)p - 1;
   if (h->magic != MAGIC) {
-    S.bad_free++;
+    if (!S.bad_free++) {
+      void *fr[12];
+      print_stack("free() of a pointer freed before, or not made by this allocator", fr, backtrace(fr, 12));
+    }
     return;
   }
   h->magic = 0;
@@ -120,7 +149,10 @@ static void *f_realloc(void *p, size_t n, void *ud) {
   if (!p) return f_malloc(n, ud);
   hdr *h = (hdr *)p - 1;
   if (h->magic != MAGIC) {
-    S.bad_free++;
+    if (!S.bad_free++) {
+      void *fr[12];
+      print_stack("realloc() of a pointer freed before, or not made by this allocator", fr, backtrace(fr, 12));
+    }
     return NULL;
   }
   if (should_fail()) return NULL;
@@ -217,9 +249,12 @@ static void walk(const char *fmt) {
       S.fail_at = 0;
       runs++;
       const char *mode = persistent ? "persistent" : "transient";
+      int bad = S.live != 0 || (rc && (rc != NEWSDOC_ENOMEM || newsdoc_error_last()->code != NEWSDOC_ENOMEM)) ||
+                (!rc && (out_len != ref_len || memcmp(out, ref, ref_len)));
+      if (bad && injected) print_stack("the failed allocation of this run", S.fail_frames, S.nfail_frames);
       cr_assert_eq(S.live, 0, "%s %s -> %s, %s failure at allocation %lu: %ld allocations leaked (rc %d: %s)", fmt,
                    c.from, c.to, mode, n, S.live, rc, newsdoc_error_last()->message);
-      cr_assert_eq(S.bad_free, 0, "%s: a foreign pointer was freed", fmt);
+      cr_assert_eq(S.bad_free, 0, "%s: a pointer was freed twice or was not made by the allocator", fmt);
       if (rc) {
         cr_assert_eq(rc, NEWSDOC_ENOMEM, "%s %s -> %s, %s failure at allocation %lu: returned %d (%s), not ENOMEM",
                      fmt, c.from, c.to, mode, n, rc, newsdoc_error_last()->message);
