@@ -2,7 +2,7 @@
 # test_decode and test_lang exercise internal functions (nd_decode_text,
 # nd_guess_lang, ...), which the shared library does not export: link them
 # against the static library instead and let them see internal.h.
-foreach(_t test_decode test_lang)
+foreach(_t test_decode test_lang test_text_width)
   if(TARGET ${_t})
     set_property(TARGET ${_t} PROPERTY LINK_LIBRARIES newsdoc_static PkgConfig::CRITERION Threads::Threads)
     target_include_directories(${_t} PRIVATE ${PROJECT_SOURCE_DIR}/libnewsdoc)

@@ -56,7 +56,6 @@ typedef struct {
   tblock *blocks;
   size_t nblocks, capblocks;
   nd_buf arena; /* joined paragraph texts */
-  nd_width_state *ws;
   int wrapped;
   uint32_t maxw;
   newsdoc_dir doc_dir;
@@ -68,8 +67,9 @@ typedef struct {
 
 static int is_ws(char c) { return c == ' ' || c == '\t'; }
 
-static uint32_t width_of(reader *r, const char *s, size_t len) {
-  size_t w = nd_text_width(r->ws, s, len);
+static uint32_t width_of(const reader *r, const char *s, size_t len) {
+  (void)r;
+  size_t w = nd_text_width_fast(s, len);
   return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
 }
 
@@ -987,11 +987,6 @@ int nd_text_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   if (rc) goto done;
   r.s = text.data ? text.data : "";
   r.n = text.len;
-  r.ws = nd_width_open();
-  if (!r.ws) {
-    rc = nd_oom("text: width");
-    goto done;
-  }
   if ((rc = newsdoc_doc_new(&r.doc))) goto done;
   /* the document's language and direction, from all of its letters */
   r.doc_lang = nd_guess_lang(r.s, r.n);
@@ -1011,7 +1006,6 @@ done:
   nd_free(r.lines);
   nd_buf_free(&r.arena);
   nd_buf_free(&text);
-  nd_width_close(r.ws);
   if (rc) {
     newsdoc_doc_free(r.doc);
     return rc;

@@ -28,5 +28,8 @@ typedef struct nd_width_state nd_width_state;
 nd_width_state *nd_width_open(void);
 void nd_width_close(nd_width_state *w);
 size_t nd_text_width(nd_width_state *w, const char *s, size_t len);
+/* The same from the Grapheme_Cluster_Break property (UAX #29 rules), no
+ * iterator: what the reader uses on every line. */
+size_t nd_text_width_fast(const char *s, size_t len);
 
 #endif

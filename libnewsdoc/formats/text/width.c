@@ -1,5 +1,7 @@
 /* width.c - display width in grapheme clusters (ICU character breaks). */
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/utext.h>
 
 #include "text.h"
@@ -27,7 +29,7 @@ void nd_width_close(nd_width_state *w) {
 
 size_t nd_text_width(nd_width_state *w, const char *s, size_t len) {
   size_t i = 0;
-  while (i < len && (unsigned char)s[i] < 0x80) i++;
+  while (i < len && (unsigned char)s[i] < 0x80 && s[i] != '\r') i++;
   if (i == len) return len;
   if (!w || !w->bi || len > INT32_MAX) {
     /* No ICU iterator: count code points that are not continuation bytes. */
@@ -43,5 +45,71 @@ size_t nd_text_width(nd_width_state *w, const char *s, size_t len) {
   size_t n = 0;
   ubrk_first(w->bi);
   while (ubrk_next(w->bi) != UBRK_DONE) n++;
+  return n;
+}
+
+/* The same count from the Grapheme_Cluster_Break property with the rules
+ * of UAX #29 (GB3-GB13), without a break iterator: several times faster,
+ * for the reader, which measures every line.  test_text_width checks it
+ * against ICU's iterator. */
+/* ICU's tailoring for Indic conjuncts (its char.txt): a consonant, a
+ * virama, then a consonant stay one cluster, in these scripts. */
+static int linking_script(uint32_t cp) {
+  UErrorCode err = U_ZERO_ERROR;
+  UScriptCode sc = uscript_getScript((UChar32)cp, &err);
+  return U_SUCCESS(err) && (sc == USCRIPT_DEVANAGARI || sc == USCRIPT_BENGALI || sc == USCRIPT_GUJARATI ||
+                            sc == USCRIPT_ORIYA || sc == USCRIPT_TELUGU || sc == USCRIPT_MALAYALAM);
+}
+static int linking_consonant(uint32_t cp) {
+  return cp >= 0x0900 && cp <= 0x0D7F &&
+         u_getIntPropertyValue((UChar32)cp, UCHAR_INDIC_SYLLABIC_CATEGORY) == U_INSC_CONSONANT && linking_script(cp);
+}
+
+size_t nd_text_width_fast(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len && (unsigned char)s[i] < 0x80 && s[i] != '\r') i++;
+  if (i == len) return len;
+  size_t n = 0;
+  int prev = -1, ri = 0, pict_zwj = 0, in_pict = 0;
+  int conj = 0; /* 1: after a linking consonant; 2: and then a virama */
+  i = 0;
+  while (i < len) {
+    uint32_t cp;
+    int g;
+    if ((unsigned char)s[i] < 0x80) {
+      cp = (unsigned char)s[i++];
+      g = cp == '\r' ? U_GCB_CR : cp == '\n' ? U_GCB_LF : cp < 0x20 || cp == 0x7F ? U_GCB_CONTROL : U_GCB_OTHER;
+    } else {
+      cp = nd_utf8_next(s, len, &i);
+      g = u_getIntPropertyValue((UChar32)cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
+    }
+    int pict = u_hasBinaryProperty((UChar32)cp, UCHAR_EXTENDED_PICTOGRAPHIC);
+    int brk;
+    if (prev < 0) brk = 1;
+    else if (prev == U_GCB_CR && g == U_GCB_LF) brk = 0;
+    else if (prev == U_GCB_CONTROL || prev == U_GCB_CR || prev == U_GCB_LF) brk = 1;
+    else if (g == U_GCB_CONTROL || g == U_GCB_CR || g == U_GCB_LF) brk = 1;
+    else if (prev == U_GCB_L && (g == U_GCB_L || g == U_GCB_V || g == U_GCB_LV || g == U_GCB_LVT)) brk = 0;
+    else if ((prev == U_GCB_LV || prev == U_GCB_V) && (g == U_GCB_V || g == U_GCB_T)) brk = 0;
+    else if ((prev == U_GCB_LVT || prev == U_GCB_T) && g == U_GCB_T) brk = 0;
+    else if (g == U_GCB_EXTEND || g == U_GCB_ZWJ || g == U_GCB_SPACING_MARK) brk = 0;
+    else if (conj == 2 && linking_consonant(cp)) brk = 0;
+    else if (prev == U_GCB_PREPEND) brk = 0;
+    else if (prev == U_GCB_ZWJ && pict_zwj && pict) brk = 0;
+    else if (prev == U_GCB_REGIONAL_INDICATOR && g == U_GCB_REGIONAL_INDICATOR && (ri & 1)) brk = 0;
+    else brk = 1;
+    n += brk;
+    /* state for the conjunct rule */
+    if (cp >= 0x0900 && cp <= 0x0D7F && linking_consonant(cp)) conj = 1;
+    else if (conj && u_getCombiningClass((UChar32)cp) == 9 && linking_script(cp)) conj = 2;
+    else if (conj && (g == U_GCB_ZWJ || (g == U_GCB_EXTEND && u_getCombiningClass((UChar32)cp) != 0))) {
+    } else conj = 0;
+    /* state for GB11 (ExtPict Extend* ZWJ x ExtPict) and GB12/13 */
+    if (pict) in_pict = 1;
+    else if (g != U_GCB_EXTEND && g != U_GCB_ZWJ) in_pict = 0;
+    pict_zwj = g == U_GCB_ZWJ && in_pict;
+    ri = g == U_GCB_REGIONAL_INDICATOR ? ri + 1 : 0;
+    prev = g;
+  }
   return n;
 }
