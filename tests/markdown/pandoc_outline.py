@@ -118,7 +118,7 @@ def main():
     if not cli or not os.path.exists(cli):
         print('SKIP: NEWSDOC_CONVERT not set')
         return SKIP
-    p = subprocess.run([cli, '-f', 'text', '-t', 'markdown', txt, '-o', '-'], capture_output=True, timeout=60)
+    p = subprocess.run([cli, '-f', 'text', '-t', 'markdown', txt], capture_output=True, timeout=60)
     if p.returncode:
         err = p.stderr.decode('utf-8', 'replace')
         if 'text' in err and ('unknown' in err.lower() or 'not found' in err.lower() or 'no such' in err.lower()):

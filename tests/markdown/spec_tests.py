@@ -56,7 +56,7 @@ class Lib:
 
 
 def cli_convert(prog, md):
-    p = subprocess.run([prog, '-f', 'markdown', '-t', 'html', '--fragment', '-', '-o', '-'],
+    p = subprocess.run([prog, '-f', 'markdown', '-t', 'html', '--fragment', '-'],
                        input=md.encode('utf-8'), capture_output=True, timeout=10)
     if p.returncode:
         return None
