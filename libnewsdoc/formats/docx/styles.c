@@ -21,15 +21,19 @@ void nd_docx_styles(nd_buf *b, const char *lang_val, const char *lang_bidi, int 
   (void)rtl;
   nd_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:styles xmlns:w=\"" ND_NS_W "\">"
                  "<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Calibri\" w:eastAsia=\"Calibri\" "
-                 "w:hAnsi=\"Calibri\" w:cs=\"Arial\"/><w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/><w:lang w:val=\"");
-  nd_xml_escape_attr(b, lang_val, strlen(lang_val));
-  nd_buf_puts(b, "\" w:eastAsia=\"en-US\"");
-  if (lang_bidi) {
-    nd_buf_puts(b, " w:bidi=\"");
-    nd_xml_escape_attr(b, lang_bidi, strlen(lang_bidi));
-    nd_buf_puts(b, "\"");
+                 "w:hAnsi=\"Calibri\" w:cs=\"Arial\"/><w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
+  if (lang_val) {
+    nd_buf_puts(b, "<w:lang w:val=\"");
+    nd_xml_escape_attr(b, lang_val, strlen(lang_val));
+    nd_buf_puts(b, "\" w:eastAsia=\"en-US\"");
+    if (lang_bidi) {
+      nd_buf_puts(b, " w:bidi=\"");
+      nd_xml_escape_attr(b, lang_bidi, strlen(lang_bidi));
+      nd_buf_puts(b, "\"");
+    }
+    nd_buf_puts(b, "/>");
   }
-  nd_buf_puts(b, "/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"160\" w:line=\"259\" "
+  nd_buf_puts(b, "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"160\" w:line=\"259\" "
                  "w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>");
   /* the defaults Word always has */
   nd_buf_puts(b, "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>"

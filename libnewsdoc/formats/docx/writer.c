@@ -261,8 +261,19 @@ static media_out *media_use(dw *w, size_t index) {
   memset(o, 0, sizeof *o);
   o->index = index;
   const char *ext = mime_ext(m->mime, m->name);
-  char part[64];
-  snprintf(part, sizeof part, "word/media/image%zu.%s", w->nmedia + 1, ext);
+  /* the media's own name when it is a plain one with this extension (a
+   * reader gets the same name back), else imageN.EXT */
+  char part[160];
+  int plain = strlen(m->name) < 100;
+  for (const char *q = m->name; plain && *q; q++)
+    if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '.' || *q == '-' ||
+          *q == '_'))
+      plain = 0;
+  const char *dot = strrchr(m->name, '.');
+  if (plain && dot && dot != m->name && !strcmp(dot + 1, ext)) snprintf(part, sizeof part, "word/media/%s", m->name);
+  else snprintf(part, sizeof part, "word/media/image%zu.%s", w->nmedia + 1, ext);
+  for (size_t k = 0; k < w->nmedia; k++)
+    if (!strcmp(w->media[k].part, part)) snprintf(part, sizeof part, "word/media/image%zu.%s", w->nmedia + 1, ext);
   o->part = nd_strdup(part);
   o->ext = nd_strdup(ext);
   if (!o->part || !o->ext) {
@@ -1178,7 +1189,9 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     snprintf(lang_bidi, sizeof lang_bidi, "ar-SA");
     lb = lang_bidi;
   }
-  nd_docx_styles(&styles, lang_val, lb, w.doc_rtl);
+  /* the language of the text only when the document says it (a reader
+   * takes it from there) */
+  nd_docx_styles(&styles, w.doc_lang ? lang_val : NULL, w.doc_lang ? lb : NULL, w.doc_rtl);
 
   nd_buf_puts(&numbering, XML_DECL "<w:numbering xmlns:w=\"" ND_NS_W "\">");
   nd_buf_put(&numbering, w.abstracts.data, w.abstracts.len);
