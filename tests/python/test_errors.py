@@ -1,5 +1,6 @@
 """Errors become exceptions with the library's message; memory is freed
 also when an exception is raised."""
+import gc
 import os
 import resource
 
@@ -109,3 +110,29 @@ def test_failures_do_not_leak():
     grown = _rss_kib() - before
     assert grown < 20 * 1024, "RSS grew by %d KiB over 40 rounds" % grown
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+def test_warnings_raised_as_errors_do_not_leak():
+    """A warnings filter set to "error" raises out of read()/to_bytes() after
+    the C call succeeded: the document and the output must still be freed."""
+    import warnings
+    doc = newsdoc.Document()
+    doc.title = "a\ufffdb"
+    for i in range(3000):
+        doc.add_section(1, "قسم %d" % i).add_paragraph("نص " * 20)
+    data = doc.to_bytes("json").replace("a\ufffdb".encode(), b"a\xffb")   # invalid UTF-8: a warning
+
+    def round_():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", newsdoc.NewsdocWarning)
+            with pytest.raises(newsdoc.NewsdocWarning):
+                newsdoc.read(data, "json")
+
+    for _ in range(3):
+        round_()
+    before = _rss_kib()
+    for _ in range(30):
+        round_()
+    gc.collect()   # an exception's traceback holds read()'s frame in a cycle until collected
+    grown = _rss_kib() - before
+    assert grown < 20 * 1024, "RSS grew by %d KiB over 30 rounds" % grown

@@ -963,8 +963,10 @@ class Document:
         out = ffi.new("char **")
         n = ffi.new("size_t *")
         rc = _lib().newsdoc_write(self._ptr, _bytes_arg(format, "format"), opts.ptr, out, n)
+        # take (and free) the buffer before the warnings: a warnings filter may raise
+        data = _take_buffer(out[0], n[0]) if rc == 0 else b""
         opts.run(rc)
-        return _take_buffer(out[0], n[0])
+        return data
 
     def write(self, target: Target, format: Optional[str] = None, *,
               on_warning: Optional[WarningHandler] = None, **options: OptionValue) -> None:
@@ -1046,10 +1048,14 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
         opts = _Options(options, on_warning)
         hint = os.fsencode(filename) if filename is not None else ffi.NULL
         rc = lib.newsdoc_read(out, data, len(data), fmt, hint, opts.ptr)
-    if rc < 0 and out[0] != ffi.NULL:  # a reader that broke its contract: still free
+    doc = None
+    if rc == 0:
+        doc = Document._from_ptr(out[0])  # owned (and freed) from here on, even if a warning raises
+    elif out[0] != ffi.NULL:  # a reader that broke its contract: still free
         lib.newsdoc_doc_free(out[0])
     opts.run(rc)
-    return Document._from_ptr(out[0])
+    assert doc is not None
+    return doc
 
 
 def convert(src: Source, dst: Target, *, from_format: Optional[str] = None, to_format: Optional[str] = None,
