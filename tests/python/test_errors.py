@@ -107,6 +107,7 @@ def test_failures_do_not_leak():
     before = _rss_kib()
     for _ in range(40):
         round_()
+    gc.collect()
     grown = _rss_kib() - before
     assert grown < 20 * 1024, "RSS grew by %d KiB over 40 rounds" % grown
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
