@@ -2004,6 +2004,31 @@ static int authors(rd *r) {
   return 0;
 }
 
+/* Metadata in one order whatever part it came from (title paragraph or
+ * core.xml), so that reading what we wrote gives the same model. */
+static int meta_rank(const char *k) {
+  static const char *const ORDER[] = {NEWSDOC_META_TITLE, NEWSDOC_META_SUBTITLE, NEWSDOC_META_BYLINE,
+                                      NEWSDOC_META_AUTHOR, NEWSDOC_META_DATE, NEWSDOC_META_DESCRIPTION,
+                                      NEWSDOC_META_KEYWORD, NEWSDOC_META_IDENTIFIER, NEWSDOC_META_DIR,
+                                      NEWSDOC_META_LANG, NULL};
+  for (int i = 0; ORDER[i]; i++)
+    if (!strcmp(k, ORDER[i])) return i;
+  return 100;
+}
+
+static void sort_meta(newsdoc_doc *d) {
+  for (size_t i = 1; i < d->nmeta; i++) {
+    nd_meta_entry e = d->meta[i];
+    int r = meta_rank(e.key);
+    size_t j = i;
+    while (j > 0 && meta_rank(d->meta[j - 1].key) > r) {
+      d->meta[j] = d->meta[j - 1];
+      j--;
+    }
+    d->meta[j] = e;
+  }
+}
+
 /* ---- direction clean-up ------------------------------------------------------------------------------ */
 
 /* Blocks keep their direction only where it differs from their parent's. */
@@ -2179,6 +2204,7 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   const char *l = lang ? lang : rtl ? lang_bidi : lang_val;
   if (l && *l && nd_utf8_valid(l, strlen(l)) && (rc = newsdoc_meta_set(r.doc, NEWSDOC_META_LANG, l, strlen(l)))) goto done;
   normalise_dirs(r.doc);
+  sort_meta(r.doc);
   *out = r.doc;
   r.doc = NULL;
 
