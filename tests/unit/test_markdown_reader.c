@@ -1,0 +1,356 @@
+/* test_markdown_reader.c - the markdown reader: sections, front matter,
+ * raw HTML, notes, direction and language, limits, hostile input. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static int g_warnings;
+static char g_last_warning[512];
+static void on_warn(const char *fmt, const char *msg, void *ud) {
+  (void)fmt;
+  (void)ud;
+  g_warnings++;
+  snprintf(g_last_warning, sizeof g_last_warning, "%s", msg);
+}
+
+static int read_md(newsdoc_doc **out, const char *s, const char *max_depth) {
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  newsdoc_options_set_warning_fn(o, on_warn, NULL);
+  if (max_depth) newsdoc_options_set(o, "max-depth", max_depth);
+  g_warnings = 0;
+  g_last_warning[0] = 0;
+  int rc = newsdoc_read(out, s, strlen(s), "markdown", NULL, o);
+  newsdoc_options_free(o);
+  return rc;
+}
+
+static newsdoc_doc *md(const char *s) {
+  newsdoc_doc *d = NULL;
+  int rc = read_md(&d, s, NULL);
+  cr_assert_eq(rc, 0, "read failed: %s", newsdoc_error_last()->message);
+  return d;
+}
+
+/* The n-th node (0-based) of a type in document order, or NULL. */
+static newsdoc_node *nth(newsdoc_doc *d, newsdoc_node_type t, int n) {
+  newsdoc_iter *it;
+  newsdoc_iter_new(&it, newsdoc_doc_root(d));
+  newsdoc_node *found = NULL;
+  newsdoc_event ev;
+  while ((ev = newsdoc_iter_next(it)) != NEWSDOC_EVENT_DONE) {
+    newsdoc_node *x = newsdoc_iter_node(it);
+    if (ev == NEWSDOC_EVENT_ENTER && newsdoc_node_get_type(x) == t && n-- == 0) { found = x; break; }
+  }
+  newsdoc_iter_free(it);
+  return found;
+}
+
+static char *text_of(newsdoc_node *n) {
+  char *s = NULL;
+  cr_assert_eq(newsdoc_node_text(n, &s, NULL), 0);
+  return s;
+}
+
+static void assert_text(newsdoc_node *n, const char *want) {
+  cr_assert_not_null(n);
+  char *s = text_of(n);
+  cr_assert_str_eq(s, want);
+  newsdoc_free(s);
+}
+
+Test(markdown_reader, headings_nest_into_sections) {
+  newsdoc_doc *d = md("lead one\n\nlead two\n\n# A\n\ntext a\n\n## B\n\ntext b\n\n### C\n\n## D\n\n# E\n");
+  newsdoc_node *root = newsdoc_doc_root(d);
+  newsdoc_node *c = newsdoc_node_first_child(root);
+  cr_assert_eq(newsdoc_node_get_type(c), NEWSDOC_NODE_PARAGRAPH);
+  c = newsdoc_node_next(c);
+  cr_assert_eq(newsdoc_node_get_type(c), NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node *a = newsdoc_node_next(c);
+  cr_assert_eq(newsdoc_node_get_type(a), NEWSDOC_NODE_SECTION);
+  cr_assert_eq(newsdoc_node_get_level(a), 1);
+  assert_text(newsdoc_node_section_heading(a), "A");
+  newsdoc_node *b = newsdoc_node_last_child(a);
+  cr_assert_eq(newsdoc_node_get_type(b), NEWSDOC_NODE_SECTION);
+  assert_text(newsdoc_node_section_heading(b), "D"); /* B closed by D, both inside A */
+  newsdoc_node *bsec = newsdoc_node_previous(b);
+  assert_text(newsdoc_node_section_heading(bsec), "B");
+  cr_assert_eq(newsdoc_node_get_level(newsdoc_node_last_child(bsec)), 3);
+  newsdoc_node *e = newsdoc_node_next(a);
+  cr_assert_eq(newsdoc_node_get_level(e), 1);
+  assert_text(newsdoc_node_section_heading(e), "E");
+  cr_assert_null(newsdoc_node_next(e));
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, title_only_from_front_matter) {
+  newsdoc_doc *d = md("# Not the title\n\nbody\n");
+  cr_assert_null(newsdoc_meta_get(d, "title"));
+  cr_assert_eq(newsdoc_node_get_type(newsdoc_node_first_child(newsdoc_doc_root(d))), NEWSDOC_NODE_SECTION);
+  newsdoc_doc_free(d);
+  /* a section of level 2 first, then level 1: both at the top */
+  d = md("## two\n\n# one\n");
+  newsdoc_node *s = newsdoc_node_first_child(newsdoc_doc_root(d));
+  cr_assert_eq(newsdoc_node_get_level(s), 2);
+  cr_assert_eq(newsdoc_node_get_level(newsdoc_node_next(s)), 1);
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, front_matter_metadata) {
+  newsdoc_doc *d = md("---\n"
+                      "title: \"التعاون *العسكري*\"\n"
+                      "subtitle: Sub\n"
+                      "author:\n  - محمد\n  - Ahmed\n"
+                      "date: 2025-01-02\n"
+                      "lang: ar\n"
+                      "dir: rtl\n"
+                      "keywords: [one, two]\n"
+                      "description: d\n"
+                      "publisher: P\n"
+                      "identifier: urn:x:1\n"
+                      "source-url: http://example.com/a\n"
+                      "nested:\n  a: 1\n"
+                      "---\n\nbody\n");
+  cr_assert_str_eq(newsdoc_meta_get(d, "title"), "التعاون العسكري"); /* Markdown, as pandoc reads it */
+  cr_assert_str_eq(newsdoc_meta_get(d, "subtitle"), "Sub");
+  cr_assert_eq(newsdoc_meta_count(d, "author"), 2);
+  cr_assert_str_eq(newsdoc_meta_get_nth(d, "author", 0), "محمد");
+  cr_assert_str_eq(newsdoc_meta_get_nth(d, "author", 1), "Ahmed");
+  cr_assert_str_eq(newsdoc_meta_get(d, "date"), "2025-01-02");
+  cr_assert_str_eq(newsdoc_meta_get(d, "lang"), "ar");
+  cr_assert_eq(newsdoc_doc_dir(d), NEWSDOC_DIR_RTL);
+  cr_assert_eq(newsdoc_meta_count(d, "keyword"), 2);
+  cr_assert_str_eq(newsdoc_meta_get_nth(d, "keyword", 1), "two");
+  cr_assert_str_eq(newsdoc_meta_get(d, "description"), "d");
+  cr_assert_str_eq(newsdoc_meta_get(d, "publisher"), "P");
+  cr_assert_str_eq(newsdoc_meta_get(d, "identifier"), "urn:x:1");
+  cr_assert_str_eq(newsdoc_meta_get(d, "source-url"), "http://example.com/a");
+  cr_assert_null(newsdoc_meta_get(d, "nested"));
+  cr_assert_eq(g_warnings, 1, "the nested mapping is skipped with a warning");
+  assert_text(newsdoc_node_first_child(newsdoc_doc_root(d)), "body");
+  newsdoc_doc_free(d);
+
+  /* a single author and keyword as strings */
+  d = md("---\nauthor: Solo\nkeywords: k\n---\n");
+  cr_assert_eq(newsdoc_meta_count(d, "author"), 1);
+  cr_assert_str_eq(newsdoc_meta_get(d, "keyword"), "k");
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, front_matter_errors) {
+  newsdoc_doc *d = NULL;
+  int rc = read_md(&d, "---\ntitle: ok\nbad: [unclosed\nx: 1\n---\n\nbody\n", NULL);
+  cr_assert_eq(rc, NEWSDOC_EMALFORMED);
+  cr_assert_null(d);
+  const char *m = newsdoc_error_last()->message;
+  cr_assert(strstr(m, "markdown") && strstr(m, "line "), "message names the format and a line: %s", m);
+  /* the line is counted from the file's first line */
+  cr_assert(strstr(m, "line 4") || strstr(m, "line 5") || strstr(m, "line 3"), "%s", m);
+
+  /* nesting past max-depth in the YAML */
+  char buf[2000];
+  size_t n = 0;
+  n += (size_t)snprintf(buf + n, sizeof buf - n, "---\na: ");
+  for (int i = 0; i < 40; i++) buf[n++] = '[';
+  for (int i = 0; i < 40; i++) buf[n++] = ']';
+  n += (size_t)snprintf(buf + n, sizeof buf - n, "\n---\n");
+  rc = read_md(&d, buf, "20");
+  cr_assert_eq(rc, NEWSDOC_ELIMIT_DEPTH, "%s", newsdoc_error_last()->message);
+  cr_assert_null(d);
+
+  /* "---" then a blank line is a thematic break, not front matter */
+  d = md("---\n\ntext\n");
+  cr_assert_not_null(nth(d, NEWSDOC_NODE_THEMATIC_BREAK, 0));
+  cr_assert_eq(newsdoc_meta_entry_count(d), 0);
+  newsdoc_doc_free(d);
+  /* YAML that is not a mapping: plain Markdown */
+  d = md("---\njust text\n---\n");
+  cr_assert_eq(newsdoc_meta_entry_count(d), 0);
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, raw_html_is_kept) {
+  newsdoc_doc *d = md("<table><tr><td>x</td></tr></table>\n\na <b>bold</b> c\n");
+  newsdoc_node *rb = nth(d, NEWSDOC_NODE_RAW_BLOCK, 0);
+  cr_assert_not_null(rb);
+  cr_assert_str_eq(newsdoc_node_get_info(rb), "html");
+  size_t len;
+  const char *lit = newsdoc_node_get_literal(rb, &len);
+  cr_assert(len >= 34 && !strncmp(lit, "<table><tr><td>x</td></tr></table>", 34));
+  newsdoc_node *ri = nth(d, NEWSDOC_NODE_RAW_INLINE, 0);
+  cr_assert_str_eq(newsdoc_node_get_info(ri), "html");
+  cr_assert_str_eq(newsdoc_node_get_literal(ri, NULL), "<b>");
+  cr_assert_str_eq(newsdoc_node_get_literal(nth(d, NEWSDOC_NODE_RAW_INLINE, 1), NULL), "</b>");
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, strikethrough_keeps_text_with_a_warning) {
+  newsdoc_doc *d = md("a ~~deleted~~ b\n");
+  newsdoc_node *p = nth(d, NEWSDOC_NODE_PARAGRAPH, 0);
+  assert_text(p, "a deleted b");
+  cr_assert_eq(newsdoc_node_child_count(p), 1, "one merged text node, no markup");
+  cr_assert_eq(g_warnings, 1);
+  cr_assert(strstr(g_last_warning, "strikethrough"), "%s", g_last_warning);
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, inlines_and_blocks) {
+  newsdoc_doc *d = md("*e* **s** `c` [l](/u \"t\") ![alt *x*](/i.png) &amp; &ngE; &#0; a\\\nb\n\n"
+                      "3. x\n4. y\n\n- p\n\n- q\n\n```js\ncode\n```\n\n| a | b |\n|:--|:-:|\n| 1 | 2 |\n\n***\n");
+  cr_assert_not_null(nth(d, NEWSDOC_NODE_EMPH, 0));
+  cr_assert_not_null(nth(d, NEWSDOC_NODE_STRONG, 0));
+  cr_assert_str_eq(newsdoc_node_get_literal(nth(d, NEWSDOC_NODE_CODE, 0), NULL), "c");
+  newsdoc_node *l = nth(d, NEWSDOC_NODE_LINK, 0);
+  cr_assert_str_eq(newsdoc_node_get_url(l), "/u");
+  cr_assert_str_eq(newsdoc_node_get_title(l), "t");
+  newsdoc_node *img = nth(d, NEWSDOC_NODE_IMAGE, 0);
+  cr_assert_str_eq(newsdoc_node_get_url(img), "/i.png");
+  cr_assert_str_eq(newsdoc_node_get_title(img), "alt x");
+  char *t = text_of(nth(d, NEWSDOC_NODE_PARAGRAPH, 0));
+  cr_assert(strstr(t, "& \xE2\x89\xA7\xCC\xB8 \xEF\xBF\xBD a\nb"), "entities decoded, &#0; is U+FFFD: %s", t);
+  newsdoc_free(t);
+  cr_assert_not_null(nth(d, NEWSDOC_NODE_LINE_BREAK, 0));
+  newsdoc_node *ol = nth(d, NEWSDOC_NODE_LIST, 0);
+  cr_assert_eq(newsdoc_node_get_list_type(ol), NEWSDOC_LIST_ORDERED);
+  cr_assert_eq(newsdoc_node_get_list_start(ol), 3);
+  cr_assert_eq(newsdoc_node_get_list_tight(ol), 1);
+  /* a tight item's text is in a paragraph */
+  cr_assert_eq(newsdoc_node_get_type(newsdoc_node_first_child(newsdoc_node_first_child(ol))), NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node *ul = nth(d, NEWSDOC_NODE_LIST, 1);
+  cr_assert_eq(newsdoc_node_get_list_type(ul), NEWSDOC_LIST_BULLET);
+  cr_assert_eq(newsdoc_node_get_list_tight(ul), 0);
+  newsdoc_node *cb = nth(d, NEWSDOC_NODE_CODE_BLOCK, 0);
+  cr_assert_str_eq(newsdoc_node_get_info(cb), "js");
+  cr_assert_str_eq(newsdoc_node_get_literal(cb, NULL), "code\n");
+  newsdoc_node *tb = nth(d, NEWSDOC_NODE_TABLE, 0);
+  cr_assert_eq(newsdoc_node_get_column_count(tb), 2);
+  cr_assert_eq(newsdoc_node_get_column_align(tb, 0), NEWSDOC_ALIGN_START);
+  cr_assert_eq(newsdoc_node_get_column_align(tb, 1), NEWSDOC_ALIGN_CENTER);
+  cr_assert(newsdoc_node_get_header(newsdoc_node_first_child(tb)));
+  cr_assert_not_null(nth(d, NEWSDOC_NODE_THEMATIC_BREAK, 0));
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, right_to_left_text_is_kept) {
+  /* ZWNJ (Persian), Arabic-Indic digits, harakat, a decomposed alef with
+   * hamza (composed by NFC), RLM. */
+  const char *src = "می\xE2\x80\x8Cخواهم ١٢٣ ۴۵۶ يُعتبر \xD8\xA7\xD9\x94 \xE2\x80\x8F\n";
+  newsdoc_doc *d = md(src);
+  assert_text(nth(d, NEWSDOC_NODE_PARAGRAPH, 0), "می\xE2\x80\x8Cخواهم ١٢٣ ۴۵۶ يُعتبر \xD8\xA3 \xE2\x80\x8F");
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, ltr_island_in_rtl_text) {
+  newsdoc_doc *d = md("---\nlang: ar\ndir: rtl\n---\n\n"
+                      "قال <span dir=\"ltr\" lang=\"en\">New York *Times*</span> اليوم\n\n"
+                      "<div dir=\"ltr\" lang=\"en\">\n\nAn English paragraph.\n\n- and a list\n\n</div>\n\nعربي\n");
+  newsdoc_node *span = nth(d, NEWSDOC_NODE_SPAN, 0);
+  cr_assert_not_null(span);
+  cr_assert_eq(newsdoc_node_get_dir(span), NEWSDOC_DIR_LTR);
+  cr_assert_str_eq(newsdoc_node_get_lang(span), "en");
+  assert_text(span, "New York Times");
+  cr_assert_null(nth(d, NEWSDOC_NODE_RAW_INLINE, 0), "the span tags are not left as raw HTML");
+  newsdoc_node *p2 = nth(d, NEWSDOC_NODE_PARAGRAPH, 1);
+  assert_text(p2, "An English paragraph.");
+  cr_assert_eq(newsdoc_node_get_dir(p2), NEWSDOC_DIR_LTR);
+  cr_assert_str_eq(newsdoc_node_get_lang(p2), "en");
+  newsdoc_node *list = nth(d, NEWSDOC_NODE_LIST, 0);
+  cr_assert_eq(newsdoc_node_get_dir(list), NEWSDOC_DIR_LTR);
+  /* the list's own paragraph inherits: not set again */
+  cr_assert_eq(newsdoc_node_get_dir(nth(d, NEWSDOC_NODE_PARAGRAPH, 2)), NEWSDOC_DIR_UNSET);
+  newsdoc_node *last = nth(d, NEWSDOC_NODE_PARAGRAPH, 3);
+  assert_text(last, "عربي");
+  cr_assert_eq(newsdoc_node_get_dir(last), NEWSDOC_DIR_UNSET);
+  cr_assert_eq(newsdoc_node_effective_dir(last, d), NEWSDOC_DIR_RTL);
+  cr_assert_null(nth(d, NEWSDOC_NODE_RAW_BLOCK, 0), "the div tags are not left as raw HTML");
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, footnotes) {
+  newsdoc_doc *d = md("Text[^a] and \\[^a] and `[^a]` and [^b].\n\n[^a]: First note,\n    continued.\n\n    "
+                      "Second paragraph.\n\n[^b]: Other.\n\n[^unused]: never referenced\n\nAfter.\n");
+  newsdoc_node *n1 = nth(d, NEWSDOC_NODE_NOTE, 0);
+  cr_assert_not_null(n1);
+  cr_assert_eq(newsdoc_node_child_count(n1), 2);
+  assert_text(newsdoc_node_first_child(n1), "First note, continued.");
+  newsdoc_node *n2 = nth(d, NEWSDOC_NODE_NOTE, 1);
+  assert_text(n2, "Other.");
+  cr_assert_null(nth(d, NEWSDOC_NODE_NOTE, 2));
+  char *t = text_of(nth(d, NEWSDOC_NODE_PARAGRAPH, 0));
+  cr_assert_str_eq(t, "Text and [^a] and [^a] and .", "escaped and code references stay text: %s", t);
+  newsdoc_free(t);
+  /* the paragraph after the definitions is body text */
+  newsdoc_node *after = newsdoc_node_last_child(newsdoc_doc_root(d));
+  assert_text(after, "After.");
+  cr_assert(strstr(g_last_warning, "unused"), "%s", g_last_warning);
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, depth_limit) {
+  char buf[4096];
+  size_t n = 0;
+  for (int i = 0; i < 300; i++) { buf[n++] = '>'; buf[n++] = ' '; }
+  memcpy(buf + n, "deep\n", 6);
+  newsdoc_doc *d = NULL;
+  cr_assert_eq(read_md(&d, buf, NULL), NEWSDOC_ELIMIT_DEPTH);
+  cr_assert_null(d);
+  cr_assert(strstr(newsdoc_error_last()->message, "max-depth"), "%s", newsdoc_error_last()->message);
+  /* allowed with a higher limit */
+  cr_assert_eq(read_md(&d, buf, "1000"), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_not_null(nth(d, NEWSDOC_NODE_BLOCKQUOTE, 299));
+  newsdoc_doc_free(d);
+  /* deep nesting built over lines (lists by indentation) and in inlines */
+  n = 0;
+  for (int i = 0; i < 200; i++) {
+    for (int k = 0; k < 2 * i; k++) buf[n++] = ' ';
+    memcpy(buf + n, "- a\n", 4);
+    n += 4;
+    if (n > sizeof buf - 600) break;
+  }
+  buf[n] = 0;
+  cr_assert_eq(read_md(&d, buf, "40"), NEWSDOC_ELIMIT_DEPTH);
+  n = 0;
+  for (int i = 0; i < 100; i++) { memcpy(buf + n, "*a **a ", 7); n += 7; }
+  buf[n++] = 'b';
+  for (int i = 0; i < 100; i++) { memcpy(buf + n, " a** a*", 7); n += 7; }
+  buf[n] = 0;
+  cr_assert_eq(read_md(&d, buf, "50"), NEWSDOC_ELIMIT_DEPTH);
+  cr_assert_eq(read_md(&d, buf, NULL), 0);
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, hostile_bytes) {
+  /* invalid UTF-8 and NUL become U+FFFD with a warning */
+  const char src[] = "a\xFF" "b\0c\n";
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  newsdoc_options_set_warning_fn(o, on_warn, NULL);
+  g_warnings = 0;
+  newsdoc_doc *d = NULL;
+  cr_assert_eq(newsdoc_read(&d, src, sizeof src - 1, "markdown", NULL, o), 0);
+  newsdoc_options_free(o);
+  assert_text(nth(d, NEWSDOC_NODE_PARAGRAPH, 0), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+  cr_assert_geq(g_warnings, 1);
+  newsdoc_doc_free(d);
+  /* a BOM is skipped; CRLF line ends */
+  d = md("\xEF\xBB\xBF# H\r\n\r\ntext\r\n");
+  assert_text(newsdoc_node_section_heading(newsdoc_node_first_child(newsdoc_doc_root(d))), "H");
+  newsdoc_doc_free(d);
+  /* empty input: an empty body */
+  d = md("");
+  cr_assert_null(newsdoc_node_first_child(newsdoc_doc_root(d)));
+  newsdoc_doc_free(d);
+}
+
+Test(markdown_reader, probe_prefers_markdown_signals) {
+  const char *name = NULL;
+  int score = 0;
+  const char *md_text = "---\ntitle: x\n---\n\n# Heading\n\nSee [this](http://x).\n";
+  cr_assert_eq(newsdoc_probe(md_text, strlen(md_text), NULL, &name, &score), 0);
+  cr_assert_str_eq(name, "markdown");
+  cr_assert_eq(newsdoc_probe("plain words", 11, "a.md", &name, &score), 0);
+  cr_assert_str_eq(name, "markdown");
+}
