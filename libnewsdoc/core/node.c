@@ -165,8 +165,11 @@ static int check_link(const newsdoc_node *parent, const newsdoc_node *child, con
     return newsdoc_error_set(NEWSDOC_EUSAGE, "%s: a %s cannot hold a %s", fn, newsdoc_node_type_name(parent->type),
                              newsdoc_node_type_name(child->type));
   if (child->type == NEWSDOC_NODE_BODY) return newsdoc_error_set(NEWSDOC_EUSAGE, "%s: the body cannot move", fn);
-  for (const newsdoc_node *a = parent; a; a = a->parent)
-    if (a == child) return newsdoc_error_set(NEWSDOC_EUSAGE, "%s: a node cannot hold its own ancestor", fn);
+  /* A node without children can only be an ancestor of itself: keeps
+   * building a deep tree linear. */
+  if (child == parent || child->first)
+    for (const newsdoc_node *a = parent; a; a = a->parent)
+      if (a == child) return newsdoc_error_set(NEWSDOC_EUSAGE, "%s: a node cannot hold its own ancestor", fn);
   return 0;
 }
 

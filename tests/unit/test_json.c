@@ -88,7 +88,8 @@ static void expect_error(const char *in, int code, const char *needle) {
 
 Test(json, malformed_inputs_name_what_and_where) {
   expect_error("", NEWSDOC_EMALFORMED, "line 1");
-  expect_error("{\"newsdoc\":1,", NEWSDOC_EMALFORMED, "end of input");
+  expect_error("{\"newsdoc\":1,", NEWSDOC_EMALFORMED, "column 14: expected a key");
+  expect_error("{\"newsdoc\":1,\"x\":", NEWSDOC_EMALFORMED, "end of input");
   expect_error("{\"newsdoc\":1}x", NEWSDOC_EMALFORMED, "trailing");
   expect_error("[1,2]", NEWSDOC_EMALFORMED, "object");
   expect_error("{\"body\":[]}", NEWSDOC_EMALFORMED, "schema version");
