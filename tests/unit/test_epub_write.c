@@ -2,6 +2,7 @@
  * the warnings for what a book cannot hold.  Content checks of the parts
  * themselves (OPF, nav, XHTML) are in tests/epub (epubcheck, pandoc). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -10,7 +10,7 @@
 
 #include "epub.h"
 
-
+int nd_epub_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *ctx, void *ud);
 int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, void *ud);
 
 static int find(const char *data, size_t len, const char *needle) {
@@ -38,5 +38,5 @@ static int probe(const char *data, size_t len, const char *filename, void *ud) {
 
 const newsdoc_format nd_format_epub = {
     NEWSDOC_FORMAT_VERSION, "epub", "EPUB 3 e-books (reads EPUB 2 too)", "epub", "application/epub+zip",
-    NEWSDOC_FORMAT_BINARY,  probe,  NULL, /* reader: wired in once the HTML reader lands */ nd_epub_write, NULL,
+    NEWSDOC_FORMAT_BINARY,  probe,  nd_epub_read,                       nd_epub_write, NULL,
 };

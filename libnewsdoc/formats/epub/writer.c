@@ -10,8 +10,9 @@
  *   EPUB/text/chNNN.xhtml    one content document per top-level section;
  *                            blocks before the first section (the lead)
  *                            make a first document of their own
- *   EPUB/images/imgNNN.EXT   the media the content uses, numbered in the
- *                            order they are first used
+ *   EPUB/images/NAME         the media the content uses, under their own
+ *                            name when it is a plain ASCII file name, else
+ *                            imgNNN.EXT (numbered in order of first use)
  *
  * Choices (documented in newsdoc/format.h's epub section as well):
  *  - language: the "lang" metadata; none (or a malformed tag) gives "und"
@@ -35,6 +36,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <time.h>
 
 #include "epub.h"
@@ -296,6 +298,21 @@ static const char *image_ext(const char *mime) {
   return NULL;
 }
 
+static int name_safe(const char *s) {
+  if (!s || !*s || *s == '.') return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+          *s == '_'))
+      return 0;
+  return 1;
+}
+
+static int name_used(const wstate *w, const char *name) {
+  for (size_t i = 0; i < w->book.nres; i++)
+    if (!strcasecmp(w->rmedia[i].name, name)) return 1;
+  return 0;
+}
+
 /* The resource for doc media `mi` (added on first use): its index. */
 static long use_media(wstate *w, size_t mi) {
   for (size_t i = 0; i < w->book.nres; i++)
@@ -317,8 +334,15 @@ static long use_media(wstate *w, size_t mi) {
     w->cap_res = nc;
   }
   size_t k = w->book.nres;
-  char name[32], href[64], id[32];
-  snprintf(name, sizeof name, "img%03zu.%s", k + 1, ext);
+  /* The media's own name when it is a plain, unused file name (so books
+   * read back and written again keep their names), else imgNNN.EXT. */
+  char name[128], href[160], id[32];
+  int own = name_safe(m->name) && strlen(m->name) < sizeof name && !name_used(w, m->name);
+  if (own) snprintf(name, sizeof name, "%s", m->name);
+  for (size_t n = k + 1; !own; n++) {
+    snprintf(name, sizeof name, "img%03zu.%s", n, ext);
+    own = !name_used(w, name);
+  }
   snprintf(href, sizeof href, "images/%s", name);
   snprintf(id, sizeof id, "img%03zu", k + 1);
   nd_epub_res *r = &w->book.res[k];
