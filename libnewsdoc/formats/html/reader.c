@@ -233,6 +233,10 @@ typedef struct {
   int ws;                  /* 1: whitespace would be leading/doubled here */
   int shift;               /* heading level shift (1 when the h1 is the title) */
   int any_block;           /* a block was created */
+  int cleanup;             /* someone else's page: drop boilerplate in the article */
+  size_t *tot, *lnk;       /* cleanup: text and link text per element (_private - 1) */
+  size_t nel;
+  xmlNodePtr *els;
   xmlNodePtr title_h1, own_header, section_pending;
   rframe *st;
   size_t nst, capst;
@@ -967,7 +971,10 @@ static void block_element(R *r, xmlNodePtr el, rframe *f) {
     /* loose text: one <br> is a line break, two end the paragraph */
     if (r->implicit && r->blk->last == r->implicit) {
       newsdoc_node *last = r->implicit->last;
-      if (last && last->type == NEWSDOC_NODE_LINE_BREAK) close_implicit(r);
+      size_t chars = 0;
+      if (r->cleanup && r->implicit->last && r->implicit->last->type == NEWSDOC_NODE_TEXT)
+        chars = r->implicit->last->literal_len;
+      if ((last && last->type == NEWSDOC_NODE_LINE_BREAK) || chars >= 160) close_implicit(r);
       else if (r->implicit->first && add(r, r->implicit, NEWSDOC_NODE_LINE_BREAK)) r->ws = 1;
     }
     return;
@@ -1014,6 +1021,80 @@ static void pop(R *r) {
       if (a == f.saved_blk) { r->blk = f.saved_blk; break; }
     if (r->section_pending == f.section_el) r->section_pending = NULL;
   }
+}
+
+/* Cleanup of someone else's page: text and link text below each element of
+ * the article, for link density.  Elements are numbered through _private. */
+static void compute_density(R *r, xmlNodePtr root) {
+  size_t cap = 0;
+  long *parent = NULL;
+  unsigned char *inlink = NULL;
+  for (xmlNodePtr x = root; x && !r->rc; x = dom_next(x, root, x->type == XML_ELEMENT_NODE && !dropped(x))) {
+    if (x->type != XML_ELEMENT_NODE || (x != root && dropped(x))) continue;
+    if (r->nel == cap) {
+      size_t nc = cap ? cap * 2 : 256;
+      xmlNodePtr *e = nd_realloc(r->els, nc * sizeof *e);
+      if (e) r->els = e;
+      size_t *t = e ? nd_realloc(r->tot, nc * sizeof *t) : NULL;
+      if (t) r->tot = t;
+      size_t *l = t ? nd_realloc(r->lnk, nc * sizeof *l) : NULL;
+      if (l) r->lnk = l;
+      long *p = l ? nd_realloc(parent, nc * sizeof *p) : NULL;
+      if (p) parent = p;
+      unsigned char *il = p ? nd_realloc(inlink, nc) : NULL;
+      if (!il) { fail(r, nd_oom("html: cleanup")); break; }
+      inlink = il;
+      cap = nc;
+    }
+    size_t i = r->nel++;
+    r->els[i] = x;
+    x->_private = (void *)(uintptr_t)(i + 1);
+    parent[i] = x == root || !x->parent->_private ? -1 : (long)(uintptr_t)x->parent->_private - 1;
+    inlink[i] = is(x, "a") || (parent[i] >= 0 && inlink[parent[i]]);
+    r->tot[i] = r->lnk[i] = 0;
+    for (xmlNodePtr t = x->children; t; t = t->next) {
+      if (t->type != XML_TEXT_NODE || !t->content) continue;
+      size_t len = 0;
+      for (const unsigned char *q = t->content; *q; q++)
+        if (*q > ' ' && (*q & 0xC0) != 0x80) len++;
+      r->tot[i] += len;
+      if (inlink[i]) r->lnk[i] += len;
+    }
+  }
+  for (size_t i = r->nel; i-- > 0 && !r->rc;)
+    if (parent[i] >= 0) {
+      r->tot[parent[i]] += r->tot[i];
+      r->lnk[parent[i]] += r->lnk[i];
+    }
+  nd_free(parent);
+  nd_free(inlink);
+}
+
+/* Boilerplate inside someone else's article: asides, share bars, related
+ * links, comment boxes, blocks that are mostly links. */
+static int boilerplate(R *r, xmlNodePtr el) {
+  if (!r->cleanup || !el->_private) return 0;
+  size_t i = (uintptr_t)el->_private - 1;
+  if (i >= r->nel || r->els[i] != el) return 0;
+  if (is(el, "aside") || is(el, "footer") || (is(el, "header") && el != r->own_header) || furniture(el)) return 1;
+  static const char *const UNLIKELY[] = {"share", "social", "comment", "related", "breadcrumb", "sidebar", "widget",
+                                         "promo", "advert", "subscribe", "newsletter", "popup", "sponsor", "outbrain",
+                                         "taboola", "mostread", "most-read", "trending", "cookie", "menu", "tags",
+                                         "login", "banner", "print"};
+  static const char *const MAYBE[] = {"article", "body", "content", "main", "story", "text", "entry", "post"};
+  const char *ids[2] = {attr(el, "class"), attr(el, "id")};
+  for (int k = 0; k < 2; k++) {
+    if (!ids[k]) continue;
+    int unlikely = 0, maybe = 0;
+    for (size_t u = 0; u < sizeof UNLIKELY / sizeof *UNLIKELY; u++) unlikely |= contains_ci(ids[k], UNLIKELY[u]);
+    for (size_t m = 0; m < sizeof MAYBE / sizeof *MAYBE; m++) maybe |= contains_ci(ids[k], MAYBE[m]);
+    if (unlikely && !maybe && r->tot[i] < 200) return 1;
+  }
+  if (!(is_block_el(el) || is_heading(el))) return 0;
+  size_t tot = r->tot[i], lnk = r->lnk[i];
+  if (tot && lnk * 2 > tot && tot - lnk < 80) return 1;
+  if (!tot && (is(el, "ul") || is(el, "ol") || is(el, "li") || is_heading(el))) return 1;
+  return 0;
 }
 
 static void walk(R *r, xmlNodePtr root, uint8_t dir, const char *lang) {
@@ -1076,7 +1157,7 @@ static void walk(R *r, xmlNodePtr root, uint8_t dir, const char *lang) {
                                 ename(c), max_attrs));
       break;
     }
-    if (dropped(c) || skipped(r, c)) continue;
+    if (dropped(c) || skipped(r, c) || boilerplate(r, c)) continue;
     if (f->kind == CTX_INLINE) {
       inline_element(r, c, f->inl, f);
     } else if (f->kind == CTX_LIST) {
@@ -1106,11 +1187,19 @@ static void walk(R *r, xmlNodePtr root, uint8_t dir, const char *lang) {
 
 /* ---- metadata ------------------------------------------------------------------ */
 
+/* Dates are kept only in ISO 8601 form (YYYY-MM-DD...): a later source may
+ * have one where an earlier has "2 تير 1399" or "Monday". */
+static int iso_date(const char *v) {
+  for (int i = 0; i < 4; i++)
+    if (v[i] < '0' || v[i] > '9') return 0;
+  return v[4] == '-' && v[5] >= '0' && v[5] <= '9';
+}
+
 static void meta_set(R *r, const char *key, const char *value) {
   if (!value || r->rc) return;
   char *v = clean_text(value);
   if (!v) { fail(r, nd_oom("html: metadata")); return; }
-  if (*v && !newsdoc_meta_get(r->doc, key) && nd_utf8_valid(v, strlen(v))) {
+  if (*v && (strcmp(key, NEWSDOC_META_DATE) || iso_date(v)) && !newsdoc_meta_get(r->doc, key) && nd_utf8_valid(v, strlen(v))) {
     int rc = newsdoc_meta_set(r->doc, key, v, strlen(v));
     if (rc) fail(r, rc);
   }
@@ -1200,6 +1289,7 @@ typedef struct {
   const char *og_title, *og_site, *title_el_text_src;
   char *title_text, *ld_date, *ld_headline, *ld_author;
   const char *content_lang, *og_locale;
+  int ours; /* written by libnewsdoc */
 } page_meta;
 
 static void read_head_meta(R *r, xmlDocPtr d, page_meta *pm) {
@@ -1246,6 +1336,7 @@ static void read_head_meta(R *r, xmlDocPtr d, page_meta *pm) {
     if (!strcasecmp(name, "og:title")) pm->og_title = content;
     else if (!strcasecmp(name, "og:site_name")) pm->og_site = content;
     else if (!strcasecmp(name, "og:locale")) pm->og_locale = content;
+    else if (!strcasecmp(name, "generator")) pm->ours = !strncmp(content, "libnewsdoc", 10);
     else if (!strcasecmp(name, "description") || !strcasecmp(name, "og:description"))
       meta_set(r, NEWSDOC_META_DESCRIPTION, content);
     else if (!strcasecmp(name, "author") || !strcasecmp(name, "article:author") || !strcasecmp(name, "dc.creator")) {
@@ -1537,8 +1628,10 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
   if (body && !r.rc) {
     read_head_meta(&r, d, &pm);
     xmlNodePtr root = body;
-    if (!is_xhtml && !r.fragment && page_has_furniture(body)) root = find_article(&r, body);
-    else if (!is_xhtml && !r.fragment) {
+    if (!is_xhtml && !r.fragment && !pm.ours && page_has_furniture(body)) {
+      root = find_article(&r, body);
+      r.cleanup = 1;
+    } else if (!is_xhtml && !r.fragment) {
       for (xmlNodePtr x = body; x && root == body; x = dom_next(x, body, 1))
         if (is(x, "article") || has_word(attr(x, "itemprop"), "articleBody")) root = x;
       for (xmlNodePtr x = body; x && root == body; x = dom_next(x, body, 1))
@@ -1594,8 +1687,9 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
         }
       }
       /* a byline element in the article */
-      if (!newsdoc_meta_get(doc, NEWSDOC_META_BYLINE)) {
-        for (xmlNodePtr y = root; y; y = dom_next(y, root, 1)) {
+      for (int pass = 0; pass < 2 && !newsdoc_meta_get(doc, NEWSDOC_META_BYLINE) && !pm.ours; pass++) {
+        xmlNodePtr scope = pass ? body : root;
+        for (xmlNodePtr y = scope; y; y = dom_next(y, scope, y->type == XML_ELEMENT_NODE && !dropped(y))) {
           if (y->type != XML_ELEMENT_NODE) continue;
           const char *cls = attr(y, "class");
           if (has_word(attr(y, "rel"), "author") || has_word(attr(y, "itemprop"), "author") || contains_ci(cls, "byline")) {
@@ -1660,6 +1754,7 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
       int x = newsdoc_doc_set_dir(doc, (newsdoc_dir)dir);
       if (x) fail(&r, x);
     }
+    if (!r.rc && r.cleanup) compute_density(&r, root);
     if (!r.rc) collect_notes(&r, root);
     if (!r.rc) walk(&r, root, dir, lang);
   }
@@ -1668,6 +1763,10 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
   nd_free(pm.ld_date);
   nd_free(pm.ld_headline);
   nd_free(pm.ld_author);
+  for (size_t i = 0; i < r.nel; i++) r.els[i]->_private = NULL;
+  nd_free(r.els);
+  nd_free(r.tot);
+  nd_free(r.lnk);
   nd_free(r.st);
   nd_free(r.notes);
   nd_free(r.skip);
