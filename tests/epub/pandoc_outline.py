@@ -57,6 +57,13 @@ def stringify(inlines):
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
+def is_chapter_anchor(inlines):
+    """pandoc's EPUB reader starts every content document with
+    Para [Span ("FILE.xhtml",[],[]) []]: a marker, not a paragraph."""
+    return (len(inlines) == 1 and inlines[0].get("t") == "Span" and not inlines[0]["c"][1]
+            and inlines[0]["c"][0][0].endswith((".xhtml", ".html")))
+
+
 def outline_blocks(blocks):
     lines = []
     stack = [list(blocks)]
@@ -70,7 +77,8 @@ def outline_blocks(blocks):
         if t == "Header":
             lines.append(f"H{c[0]} {stringify(c[2])}")
         elif t in ("Para", "Plain"):
-            lines.append("P")
+            if not is_chapter_anchor(c):
+                lines.append("P")
         elif t == "Div":
             stack.append(list(c[1]))
     return lines

@@ -4,6 +4,7 @@
  * only (entity references are never expanded).  Trees are walked with
  * parent links, never by recursion. */
 #include <limits.h>
+#include <stdio.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -79,9 +80,12 @@ int nd_epub_xml_parse(xmlDoc **out, const char *data, size_t len, const char *pa
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
   if (!d || !p->wellFormed || !xmlDocGetRootElement(d)) {
     const xmlError *e = xmlCtxtGetLastError(p);
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "no root element");
+    size_t ml = strlen(msg);
+    while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' ')) msg[--ml] = 0; /* libxml2 ends with a newline */
     int rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "epub: %s is not well-formed XML (line %d): %s", part,
-                               e ? e->line : 0, e && e->message ? e->message : "no root element");
-    /* libxml2 messages end with a newline; the detail message keeps it short. */
+                               e ? e->line : 0, msg);
     if (d) xmlFreeDoc(d);
     xmlFreeParserCtxt(p);
     return rc;
@@ -93,8 +97,10 @@ int nd_epub_xml_parse(xmlDoc **out, const char *data, size_t len, const char *pa
 
 /* The next node in document order below `top` (NULL at the end). */
 static xmlNode *walk_next(xmlNode *n, const xmlNode *top, int descend) {
-  /* top is only compared */
-  if (descend && n->children) return n->children;
+  /* top is only compared.  Only elements are entered: the children of an
+   * entity reference belong to the entity's declaration, and their parent
+   * links lead out of the tree. */
+  if (descend && n->children && n->type == XML_ELEMENT_NODE) return n->children;
   while (n && n != top) {
     if (n->next) return n->next;
     n = n->parent;
