@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <time.h>
+
 #include "internal.h"
 #include "testutil.h"
 
@@ -409,4 +412,63 @@ Test(html_reader, xhtml_through_parse_into) {
     newsdoc_free(t);
   }
   newsdoc_doc_free(d);
+}
+
+static int well_formed(const char *s) {
+  xmlParserCtxtPtr c = xmlNewParserCtxt();
+  xmlDocPtr d = xmlCtxtReadMemory(c, s, (int)strlen(s), NULL, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  int ok = d && c->wellFormed;
+  xmlFreeDoc(d);
+  xmlFreeParserCtxt(c);
+  return ok;
+}
+
+Test(html_reader, output_is_well_formed_xml) {
+  newsdoc_doc *d = rich_doc();
+  /* raw HTML that is not XML: kept in HTML, left out of XHTML */
+  newsdoc_node *raw = add(newsdoc_doc_root(d), NEWSDOC_NODE_RAW_BLOCK);
+  newsdoc_node_set_literal(raw, "<p>unclosed<br>", 15);
+  newsdoc_node_set_info(raw, "html");
+  char *x = write_opts(d, "xhtml", "1");
+  cr_assert(well_formed(x), "XHTML output is not well-formed");
+  cr_assert_null(strstr(x, "unclosed"));
+  cr_assert_null(strstr(x, "data:"), "XHTML (EPUB) must not use data: URIs");
+  free(x);
+  newsdoc_node_free(raw);
+  char *h = write_opts(d, NULL, NULL);
+  cr_assert(well_formed(h), "standalone HTML is not well-formed XML");
+  free(h);
+  /* the renderer the EPUB writer calls: media as prefix + name */
+  nd_buf b = ND_BUF_INIT;
+  nd_html_opts o = {1, 0, 0, NULL, 0, "images/", 1};
+  newsdoc_ctx ctx;
+  nd_ctx_init(&ctx, NULL, "epub", NULL);
+  cr_assert_eq(nd_html_render(d, &b, &o, &ctx), 0);
+  nd_buf_putc(&b, 0);
+  cr_assert(strstr(b.data, "<img src=\"images/pic.png\""), "%s", b.data);
+  cr_assert(strstr(b.data, "xmlns=\"http://www.w3.org/1999/xhtml\""));
+  cr_assert(well_formed(b.data));
+  nd_buf_free(&b);
+  newsdoc_doc_free(d);
+}
+
+Test(html_reader, many_notes_stay_fast) {
+  size_t n = 20000;
+  char *page = malloc(n * 120 + 256);
+  size_t k = (size_t)sprintf(page, "<!DOCTYPE html><html><body><article><p>");
+  for (size_t i = 0; i < n; i++) k += (size_t)sprintf(page + k, "w<sup><a href=\"#fn-%zu\">%zu</a></sup> ", i, i);
+  k += (size_t)sprintf(page + k, "</p><section class=\"footnotes\"><ol>");
+  for (size_t i = 0; i < n; i++) k += (size_t)sprintf(page + k, "<li id=\"fn-%zu\"><p>n%zu</p></li>", i, i);
+  k += (size_t)sprintf(page + k, "</ol></section></article></body></html>");
+  clock_t t0 = clock();
+  newsdoc_doc *d = read_html(page, k);
+  double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  size_t notes = 0;
+  newsdoc_node *p = newsdoc_node_first_child(newsdoc_doc_root(d));
+  for (newsdoc_node *c = newsdoc_node_first_child(p); c; c = newsdoc_node_next(c))
+    notes += newsdoc_node_get_type(c) == NEWSDOC_NODE_NOTE;
+  cr_assert_eq(notes, n);
+  cr_assert(secs < 5.0, "%zu notes took %.2f s", n, secs);
+  newsdoc_doc_free(d);
+  free(page);
 }

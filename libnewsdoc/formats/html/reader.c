@@ -221,6 +221,7 @@ typedef struct {
   const char *id;
   xmlNodePtr el;
   int used;
+  size_t seq; /* document order, for repeated ids */
 } note_def;
 
 typedef struct {
@@ -464,17 +465,35 @@ static char *image_url(R *r, const char *src) {
   return nd_strdup(src);
 }
 
+/* Notes and note containers are sorted once collected and then looked up
+ * by binary search: a page with many notes stays linear-logarithmic. */
+static int cmp_note(const void *a, const void *b) {
+  const note_def *x = a, *y = b;
+  int c = strcmp(x->id, y->id);
+  return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int cmp_ptr(const void *a, const void *b) {
+  uintptr_t x = (uintptr_t)*(const xmlNodePtr *)a, y = (uintptr_t)*(const xmlNodePtr *)b;
+  return x < y ? -1 : x > y;
+}
+
 static note_def *find_note(R *r, const char *href) {
-  if (!href || href[0] != '#' || !href[1]) return NULL;
-  for (size_t i = 0; i < r->nnotes; i++)
-    if (!strcmp(r->notes[i].id, href + 1)) return &r->notes[i];
+  if (!href || href[0] != '#' || !href[1] || !r->nnotes) return NULL;
+  /* ids are unique after collection, so compare by id only */
+  size_t lo = 0, hi = r->nnotes;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(href + 1, r->notes[mid].id);
+    if (!c) return &r->notes[mid];
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
   return NULL;
 }
 
 static int skipped(R *r, xmlNodePtr el) {
-  for (size_t i = 0; i < r->nskip; i++)
-    if (r->skip[i] == el) return 1;
-  return 0;
+  return r->nskip && bsearch(&el, r->skip, r->nskip, sizeof *r->skip, cmp_ptr) != NULL;
 }
 
 static int add_skip(R *r, xmlNodePtr el) {
@@ -501,6 +520,7 @@ static int add_note(R *r, const char *id, xmlNodePtr el) {
   r->notes[r->nnotes].id = id;
   r->notes[r->nnotes].el = el;
   r->notes[r->nnotes].used = 0;
+  r->notes[r->nnotes].seq = r->nnotes;
   r->nnotes++;
   return 0;
 }
@@ -1756,6 +1776,15 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
     }
     if (!r.rc && r.cleanup) compute_density(&r, root);
     if (!r.rc) collect_notes(&r, root);
+    if (r.nnotes) {
+      qsort(r.notes, r.nnotes, sizeof *r.notes, cmp_note);
+      /* a repeated id: the first one wins */
+      size_t k = 0;
+      for (size_t i = 0; i < r.nnotes; i++)
+        if (!k || strcmp(r.notes[k - 1].id, r.notes[i].id)) r.notes[k++] = r.notes[i];
+      r.nnotes = k;
+    }
+    if (r.nskip) qsort(r.skip, r.nskip, sizeof *r.skip, cmp_ptr);
     if (!r.rc) walk(&r, root, dir, lang);
   }
   nd_free(h1_title);
