@@ -13,7 +13,8 @@ and compares with the reference files where the folder has them:
 
 Hard requirements (the test fails otherwise): every page converts to
 Markdown and JSON; every page has paragraphs; every rtl/ page (and the
-four readability-rtl-*) comes out dir=rtl; the reference paragraph texts
+four readability-rtl-*) comes out dir=rtl; the ar-*/fa-* pages come out
+with lang ar/fa (beirutobserver says lang="en-US" over Arabic text); the reference paragraph texts
 are found at >= 80% where there are any; the 'with' snippets are present.
 Exit 0 pass, 1 fail, 77 skip."""
 import html.parser
@@ -147,6 +148,9 @@ def main():
             failures.append("%s: no paragraphs" % name)
         if side == "rtl" and meta.get("dir") != "rtl":
             failures.append("%s: dir is %s, want rtl" % (name, meta.get("dir")))
+        want_lang = name.split("-")[0] if name.split("-")[0] in ("ar", "fa", "he") else None
+        if want_lang and not (meta.get("lang") or "").lower().startswith(want_lang):
+            failures.append("%s: lang is %s, want %s" % (name, meta.get("lang"), want_lang))
         notes = []
 
         def cover(expected, label):

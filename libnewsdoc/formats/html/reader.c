@@ -1633,7 +1633,13 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
     /* depth check of the whole tree first: later walks rely on it */
     size_t maxd = (size_t)newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
     size_t depth = 0;
+    size_t max_attrs = (size_t)newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_ATTRIBUTES);
     for (xmlNodePtr x = html; x && !r.rc;) {
+      if (x->type == XML_ELEMENT_NODE && attr_count(x) > max_attrs) {
+        fail(&r, newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "html: <%s> has more than max-attributes (%zu) attributes (line %d)",
+                                   ename(x), max_attrs, (int)xmlGetLineNo(x)));
+        break;
+      }
       if (x->type == XML_ELEMENT_NODE && x->children) {
         depth++;
         if (depth > maxd) { fail(&r, nd_check_depth(ctx, depth, ename(x))); break; }
@@ -1762,14 +1768,22 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
       locale[k] = 0;
       lang = locale;
     }
+    /* Someone else's page with no language, or one its text contradicts
+     * (dir="rtl" lang="en-US" over Arabic text): the language of the text. */
+    nd_buf atext = ND_BUF_INIT;
+    if (!dir || r.cleanup) text_content(&atext, root);
+    newsdoc_dir tdir = atext.len && !atext.failed ? nd_text_majority_dir(atext.data, atext.len) : NEWSDOC_DIR_UNSET;
+    if (r.cleanup && tdir == NEWSDOC_DIR_RTL && (!lang || !nd_lang_is_rtl(lang))) {
+      const char *guess = nd_guess_lang(atext.data, atext.len);
+      if (guess && nd_lang_is_rtl(guess)) {
+        if (lang) newsdoc_ctx_warn(ctx, "html: lang=\"%.20s\" does not fit the page's text; taken as \"%s\"", lang, guess);
+        lang = guess;
+      }
+    }
     if (lang) meta_set(&r, NEWSDOC_META_LANG, lang);
     if (!dir && lang && nd_lang_is_rtl(lang)) dir = NEWSDOC_DIR_RTL;
-    if (!dir) {
-      nd_buf b = ND_BUF_INIT;
-      text_content(&b, root);
-      if (!b.failed && b.len && nd_text_majority_dir(b.data, b.len) == NEWSDOC_DIR_RTL) dir = NEWSDOC_DIR_RTL;
-      nd_buf_free(&b);
-    }
+    if (!dir && tdir == NEWSDOC_DIR_RTL) dir = NEWSDOC_DIR_RTL;
+    nd_buf_free(&atext);
     if (dir && !newsdoc_meta_get(doc, NEWSDOC_META_DIR)) {
       int x = newsdoc_doc_set_dir(doc, (newsdoc_dir)dir);
       if (x) fail(&r, x);
