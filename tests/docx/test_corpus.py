@@ -17,6 +17,12 @@ KNOWN = {
     "pandoc-block_quotes.docx":
         "the Intense Quote paragraph is a block quote for us, as in pandoc 3 (the corpus's .native "
         "reference); pandoc 2.17 reads it as a plain paragraph (one paragraph more, one quote less)",
+    "oxpt-RP051-Arabic-Accepted.docx":
+        "the custom style Proposal has w:outlineLvl 0, so its two paragraphs are level-1 headings for us (and in "
+        "Word's navigation pane); pandoc 2.17 ignores outline levels (2 headings more, 2 paragraphs fewer); pandoc "
+        "also keeps a paragraph made only of two line breaks, which we drop as empty (1 paragraph fewer)",
+    "oxpt-RP051-Arabic-tracked-changes.docx":
+        "the same document with its changes accepted: the same differences as oxpt-RP051-Arabic-Accepted.docx",
 }
 
 

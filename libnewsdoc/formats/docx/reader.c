@@ -195,7 +195,7 @@ typedef struct rd {
   size_t nmedia, capmedia;
   int rtl_paras, ltr_paras, sect_bidi;
   unsigned long long nodes, max_nodes;
-  int warned_cycle, warned_textbox;
+  int warned_textbox;
   char *creator; /* dc:creator */
   xmlDoc **xdocs;
   size_t nxdocs, capxdocs;
@@ -227,6 +227,34 @@ static int parse_part(rd *r, const char *name, xmlDoc **out) {
     if (p[i] == '<' && !memcmp(p + i, "<!DOCTYPE", 9)) {
       nd_free(data);
       return newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: a DOCTYPE is not allowed in a package part", name);
+    }
+  }
+  /* libxml2 checks duplicate attributes pairwise: refuse an element with
+   * more than max-attributes before parsing (one linear scan). */
+  unsigned long long max_attr = newsdoc_ctx_limit(r->ctx, NEWSDOC_LIMIT_ATTRIBUTES);
+  int in_tag = 0;
+  unsigned long long nattr = 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = p[i];
+    if (!in_tag) {
+      if (ch == '<' && i + 1 < n && p[i + 1] != '!' && p[i + 1] != '?' && p[i + 1] != '/') {
+        in_tag = 1;
+        nattr = 0;
+      }
+      continue;
+    }
+    if (ch == '"' || ch == '\'') {
+      const char *q = memchr(p + i + 1, ch, n - i - 1);
+      if (!q) break;
+      i = (size_t)(q - p);
+    } else if (ch == '=') {
+      if (++nattr > max_attr) {
+        nd_free(data);
+        return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "docx: %s: an element with more than max-attributes (%llu) attributes",
+                                 name, max_attr);
+      }
+    } else if (ch == '>') {
+      in_tag = 0;
     }
   }
   if (n > (size_t)0x7fffffff) {
@@ -472,28 +500,10 @@ static int load_styles(rd *r, xmlDoc *d, char **lang_val, char **lang_bidi) {
     unsigned long long steps = 0;
     while (k >= 0) {
       style *s = &r->styles[k];
-      if (s->mark == r->epoch) {
-        /* a cycle: cut it here */
-        if (!r->warned_cycle) {
-          newsdoc_ctx_warn(r->ctx, "docx: word/styles.xml: the w:basedOn chain of style \"%s\" loops; cut", s->id);
-          r->warned_cycle = 1;
-        }
-        style *prev = &r->styles[i];
-        (void)prev;
-        /* find the link that closes the loop and break it */
-        long j = (long)i;
-        r->epoch++;
-        while (j >= 0) {
-          style *t = &r->styles[j];
-          t->mark = r->epoch;
-          if (t->parent >= 0 && r->styles[t->parent].mark == r->epoch) {
-            t->parent = -1;
-            break;
-          }
-          j = t->parent;
-        }
-        break;
-      }
+      if (s->mark == r->epoch)
+        return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT,
+                                 "docx: word/styles.xml: the w:basedOn chain of style \"%s\" loops back to \"%s\"",
+                                 r->styles[i].id, s->id);
       s->mark = r->epoch;
       if (++steps > r->chain_max)
         return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT,
