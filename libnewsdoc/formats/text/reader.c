@@ -408,9 +408,10 @@ static void choose_style(reader *r) {
       joined += (uint64_t)a->width + 1 + b->fword > r->maxw;
     }
   }
-  /* Hard-wrapped text has lines of at most about 200 columns; longer
-   * lines are paragraphs written on one line. */
-  r->wrapped = r->maxw > 0 && r->maxw <= 200 && pairs >= 1 && joined * 10 >= pairs * 6;
+  /* Hard-wrapped text has lines of about 25 to 200 columns; longer lines
+   * are paragraphs written on one line, and a column of short lines is a
+   * list of lines (names, verse), not a narrow paragraph. */
+  r->wrapped = r->maxw >= 25 && r->maxw <= 200 && pairs >= 1 && joined * 10 >= pairs * 6;
 }
 
 /* ---- pass 3: blocks ---------------------------------------------------------------- */
