@@ -348,9 +348,22 @@ static void trim_end(newsdoc_node *blk) {
   }
 }
 
+/* Text that shows nothing: spaces, NBSP, BOM/ZWNBSP, ZWSP. */
+static int invisible(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    uint32_t c = nd_utf8_next(s, len, &i);
+    if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0xFEFF || c == 0x200B)) return 0;
+  }
+  return 1;
+}
+
 static void finish_block(R *r, newsdoc_node *b) {
   if (!b) return;
   trim_end(b);
+  if (b->type == NEWSDOC_NODE_PARAGRAPH && b->first && b->first == b->last && b->first->type == NEWSDOC_NODE_TEXT &&
+      invisible(b->first->literal, b->first->literal_len))
+    newsdoc_node_free(b->first);
   if (!b->first && b->type == NEWSDOC_NODE_PARAGRAPH && !b->id) {
     if (r->implicit == b) r->implicit = NULL;
     newsdoc_node_free(b);
@@ -885,7 +898,7 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
     const char *ml = newsdoc_node_effective_lang(inl, r->doc);
     newsdoc_dir md = newsdoc_node_effective_dir(inl, r->doc);
     const char *id = attr(el, "id");
-    if ((d && d != md) || (l && *l && (!ml || strcasecmp(l, ml))) || (id && *id && strcmp(n, "a")))
+    if ((d && d != md) || (l && *l && (!ml || strcasecmp(l, ml))) || (id && *id && strcmp(n, "a") && !r->cleanup))
       t = NEWSDOC_NODE_SPAN;
   }
   if (t != NEWSDOC_NODE_NONE) {
@@ -897,7 +910,7 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
       if (ti && *ti && nd_node_set_str(&c->title, ti)) { fail(r, NEWSDOC_ENOMEM); return; }
     }
     set_lang_dir(r, c, cf.dir, cf.lang);
-    if (t == NEWSDOC_NODE_SPAN) set_id(r, c, el);
+    if (t == NEWSDOC_NODE_SPAN && !r->cleanup) set_id(r, c, el);
     cf.inl = c;
   } else if (block) {
     /* a block flattened into inline content: keep words apart */
@@ -1024,6 +1037,8 @@ static void pop(R *r) {
     r->ws = 1;
   }
   if (f.kind == CTX_LIST && f.inl && !f.inl->first) newsdoc_node_free(f.inl);
+  if (r->cleanup && f.kind == CTX_INLINE && f.inl && !f.inl->first && !f.finish && newsdoc_node_is_inline(f.inl->type))
+    newsdoc_node_free(f.inl);
   if (f.sep_after) {
     if (!r->ws && f.inl && f.inl->first) {
       if (nd_node_append_text(f.inl, " ", 1)) fail(r, NEWSDOC_ENOMEM);
@@ -1097,18 +1112,31 @@ static int boilerplate(R *r, xmlNodePtr el) {
   size_t i = (uintptr_t)el->_private - 1;
   if (i >= r->nel || r->els[i] != el) return 0;
   if (is(el, "aside") || is(el, "footer") || (is(el, "header") && el != r->own_header) || furniture(el)) return 1;
-  static const char *const UNLIKELY[] = {"share", "social", "comment", "related", "breadcrumb", "sidebar", "widget",
-                                         "promo", "advert", "subscribe", "newsletter", "popup", "sponsor", "outbrain",
-                                         "taboola", "mostread", "most-read", "trending", "cookie", "menu", "tags",
-                                         "login", "banner", "print"};
-  static const char *const MAYBE[] = {"article", "body", "content", "main", "story", "text", "entry", "post"};
+  static const char *const UNLIKELY[] = {"share", "sharing", "social", "comment", "related", "breadcrumb",
+                                         "sidebar", "widget", "promo", "advert", "ad", "ads", "subscribe",
+                                         "newsletter", "popup", "sponsor", "outbrain", "taboola", "mostread",
+                                         "trending", "cookie", "menu", "tag", "login", "banner", "print",
+                                         "hidden", "none", "sr", "only", "invisible", "recommended"};
+  /* class/id split into words ("article_details_tags" -> article, details,
+   * tags); a small box named for page furniture is not content */
   const char *ids[2] = {attr(el, "class"), attr(el, "id")};
-  for (int k = 0; k < 2; k++) {
-    if (!ids[k]) continue;
-    int unlikely = 0, maybe = 0;
-    for (size_t u = 0; u < sizeof UNLIKELY / sizeof *UNLIKELY; u++) unlikely |= contains_ci(ids[k], UNLIKELY[u]);
-    for (size_t m = 0; m < sizeof MAYBE / sizeof *MAYBE; m++) maybe |= contains_ci(ids[k], MAYBE[m]);
-    if (unlikely && !maybe && r->tot[i] < 200) return 1;
+  for (int k = 0; k < 2 && r->tot[i] < 200; k++) {
+    const char *p = ids[k];
+    while (p && *p) {
+      while (*p && !isalnum((unsigned char)*p)) p++;
+      const char *w = p;
+      while (*p && isalnum((unsigned char)*p)) p++;
+      size_t wl = (size_t)(p - w);
+      if (!wl) break;
+      for (size_t u = 0; u < sizeof UNLIKELY / sizeof *UNLIKELY; u++) {
+        size_t ul = strlen(UNLIKELY[u]);
+        /* the word, or its plural */
+        if ((wl == ul || (wl == ul + 1 && (w[ul] == 's' || w[ul] == 'S'))) && !strncasecmp(w, UNLIKELY[u], ul)) {
+          if ((!strcmp(UNLIKELY[u], "none") || !strcmp(UNLIKELY[u], "only")) && w == ids[k]) continue; /* d-none, sr-only: not first */
+          return 1;
+        }
+      }
+    }
   }
   if (!(is_block_el(el) || is_heading(el))) return 0;
   size_t tot = r->tot[i], lnk = r->lnk[i];
