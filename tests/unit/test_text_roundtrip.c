@@ -260,3 +260,57 @@ Test(text_sample, roundtrip) {
   roundtrip("sample", txt, len, 60);
   free(txt);
 }
+
+/* Lists: every marker, nesting by indentation, loose lists, a paragraph
+ * continuing an item after a blank line, and a list of another marker
+ * starting a new list. */
+Test(text_fixtures, lists) {
+  const char *t = "* star one\n* star two\n\n"
+                  "1) first\n2) second\n   - nested a\n   - nested b\n3) third\n\n"
+                  "• loose one\n\n• loose two\n\n  still the second item\n\n"
+                  "١. واحد\n٢. اثنان\n\n"
+                  "۱) یک\n۲) دو\n";
+  newsdoc_doc *d = read_text(t, strlen(t), NULL);
+  char *j = tu_json(d);
+  newsdoc_node *l = newsdoc_node_first_child(newsdoc_doc_root(d));
+  cr_assert_eq(newsdoc_node_get_type(l), NEWSDOC_NODE_LIST, "%s", j);
+  cr_assert_eq(newsdoc_node_child_count(l), 2);
+  l = newsdoc_node_next(l);
+  cr_assert_eq(newsdoc_node_get_list_type(l), NEWSDOC_LIST_ORDERED);
+  cr_assert_eq(newsdoc_node_child_count(l), 3, "%s", j);
+  newsdoc_node *second = newsdoc_node_next(newsdoc_node_first_child(l));
+  newsdoc_node *nested = newsdoc_node_last_child(second);
+  cr_assert_eq(newsdoc_node_get_type(nested), NEWSDOC_NODE_LIST);
+  cr_assert_eq(newsdoc_node_child_count(nested), 2);
+  cr_assert_eq(newsdoc_node_get_list_tight(l), 1);
+  l = newsdoc_node_next(l);
+  cr_assert_eq(newsdoc_node_get_list_tight(l), 0, "%s", j);
+  cr_assert_eq(newsdoc_node_child_count(l), 2);
+  cr_assert_eq(newsdoc_node_child_count(newsdoc_node_last_child(l)), 2, "two paragraphs in the second item: %s", j);
+  l = newsdoc_node_next(l);
+  cr_assert_eq(newsdoc_node_get_list_type(l), NEWSDOC_LIST_ORDERED);
+  cr_assert_eq(newsdoc_node_get_list_start(l), 1);
+  l = newsdoc_node_next(l);
+  cr_assert_eq(newsdoc_node_get_list_start(l), 1, "Persian digits give the number: %s", j);
+  cr_assert_eq(newsdoc_node_child_count(l), 2);
+  cr_assert_null(newsdoc_node_next(l));
+  free(j);
+  newsdoc_doc_free(d);
+  roundtrip("lists", t, strlen(t), 0);
+  roundtrip("lists", t, strlen(t), 30);
+}
+
+/* A title is only invented when there is one: a document that opens with
+ * its text has none; "#" headings with a single "# X" make X the title. */
+Test(text_fixtures, titles) {
+  const char *t = "This article begins with a sentence that is a paragraph.\nAnd goes on.\n";
+  newsdoc_doc *d = read_text(t, strlen(t), NULL);
+  cr_assert_null(newsdoc_meta_get(d, "title"));
+  newsdoc_doc_free(d);
+  t = "# The title\n\n## First part\n\nText of the first part.\n\n## Second part\n\nText of the second part.\n";
+  d = read_text(t, strlen(t), NULL);
+  cr_assert_str_eq(newsdoc_meta_get(d, "title"), "The title");
+  expect_outline(d, "lang: en\ndir: ltr\nbyline: \nH1 First part\nP\nH1 Second part\nP\n");
+  newsdoc_doc_free(d);
+  roundtrip("atx", t, strlen(t), 0);
+}

@@ -533,6 +533,7 @@ typedef struct {
   newsdoc_node *list;
   newsdoc_node *item; /* the last item */
   uint32_t indent, col;
+  int last; /* the last item's number */
   uint8_t kind, ch;
 } lframe;
 
@@ -554,8 +555,11 @@ static int build_list(reader *r, size_t *i, newsdoc_node **out) {
       if (k >= r->nlines) break;
       const tline *N = &r->lines[k];
       int item = N->kind == L_BULLET || N->kind == L_ORDERED;
+      /* after a blank line a numbered item goes on with the list only when
+       * its number follows (a new "1." starts a new list) */
       int same_list = item && N->indent >= st[0].indent && N->kind == st[0].kind &&
-                      (N->indent > st[0].indent || N->ch == st[0].ch || N->kind == L_ORDERED);
+                      (N->indent > st[0].indent ||
+                       (N->kind == L_BULLET ? N->ch == st[0].ch : N->number == st[0].last + 1));
       int cont = !item && N->kind != L_RULE && N->kind != L_ATX && N->indent >= st[sp - 1].col && N->indent > 0;
       if (!same_list && !cont) break;
       if (!same_list && k + 1 < r->nlines && underlined(r, k)) break;
@@ -632,6 +636,7 @@ static int build_list(reader *r, size_t *i, newsdoc_node **out) {
       }
       lframe *top = &st[sp - 1];
       if ((rc = count_node(r))) break;
+      top->last = L->number;
       top->item = nd_node_add(top->list, NEWSDOC_NODE_ITEM);
       if (!top->item) {
         rc = NEWSDOC_ENOMEM;

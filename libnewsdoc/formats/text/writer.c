@@ -42,6 +42,8 @@ typedef struct {
   size_t nnotes, capnotes;
   const newsdoc_node *note_marker; /* the note whose "[n] " starts the next block */
   size_t note_index;
+  const newsdoc_node *num_item; /* item_number's cache */
+  int num_value;
 } writer;
 
 static const char UNDERLINE[] = "-~^\"+`";
@@ -132,10 +134,20 @@ static int is_first_block_of(const newsdoc_node *block, const newsdoc_node *anc)
   return 1;
 }
 
-static int item_number(const newsdoc_node *item) {
-  const newsdoc_node *list = newsdoc_node_parent(item);
-  int k = newsdoc_node_get_list_start(list);
-  for (const newsdoc_node *p = newsdoc_node_previous(item); p; p = newsdoc_node_previous(p)) k++;
+/* The number of an ordered item; items are numbered in document order, so
+ * the previous answer usually gives this one in constant time. */
+static int item_number(writer *w, const newsdoc_node *item) {
+  const newsdoc_node *prev = newsdoc_node_previous(item);
+  int k;
+  if (w->num_item == item) return w->num_value;
+  if (prev && prev == w->num_item) {
+    k = w->num_value + 1;
+  } else {
+    k = newsdoc_node_get_list_start(newsdoc_node_parent(item));
+    for (const newsdoc_node *p = prev; p; p = newsdoc_node_previous(p)) k++;
+  }
+  w->num_item = item;
+  w->num_value = k;
   return k;
 }
 
@@ -163,7 +175,7 @@ static void make_prefixes(writer *w, const newsdoc_node *block, nd_buf *first, n
     }
     char mark[32];
     const newsdoc_node *list = newsdoc_node_parent(p);
-    if (newsdoc_node_get_list_type(list) == NEWSDOC_LIST_ORDERED) snprintf(mark, sizeof mark, "%d. ", item_number(p));
+    if (newsdoc_node_get_list_type(list) == NEWSDOC_LIST_ORDERED) snprintf(mark, sizeof mark, "%d. ", item_number(w, p));
     else snprintf(mark, sizeof mark, "- ");
     size_t ml = strlen(mark);
     if (is_first_block_of(block, p)) nd_buf_puts(first, mark);
