@@ -472,3 +472,18 @@ Test(html_reader, many_notes_stay_fast) {
   newsdoc_doc_free(d);
   free(page);
 }
+
+Test(html_reader, arabic_without_metadata_roundtrips) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  para(newsdoc_doc_root(d), "نص عربي بلا لغة ولا اتجاه في البيانات مع كلمة English واحدة.");
+  char *h1 = write_opts(d, NULL, NULL);
+  cr_assert(strstr(h1, "<html dir=\"rtl\">"), "%.300s", h1);
+  newsdoc_doc *d2 = read_html(h1, strlen(h1));
+  char *h2 = write_opts(d2, NULL, NULL);
+  cr_assert_str_eq(h2, h1);
+  free(h1);
+  free(h2);
+  newsdoc_doc_free(d);
+  newsdoc_doc_free(d2);
+}

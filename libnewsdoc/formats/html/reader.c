@@ -108,20 +108,42 @@ static xmlNodePtr dom_next(xmlNodePtr x, xmlNodePtr root, int descend) {
   return NULL;
 }
 
-/* Elements that are never content. */
+/* Elements that are never content (by name; a switch on the first letter
+ * keeps this cheap: it runs for every element, several times). */
+static int dropped_name(const char *n) {
+  switch (n[0]) {
+  case 'a': return !strcmp(n, "audio") || !strcmp(n, "applet") || !strcmp(n, "area");
+  case 'b': return !strcmp(n, "button") || !strcmp(n, "base");
+  case 'c': return !strcmp(n, "canvas");
+  case 'd': return !strcmp(n, "dialog");
+  case 'e': return !strcmp(n, "embed");
+  case 'f': return !strcmp(n, "frame") || !strcmp(n, "frameset");
+  case 'h': return !strcmp(n, "head");
+  case 'i': return !strcmp(n, "input") || !strcmp(n, "iframe");
+  case 'l': return !strcmp(n, "link") || !strcmp(n, "label");
+  case 'm': return !strcmp(n, "meta") || !strcmp(n, "math") || !strcmp(n, "menu") || !strcmp(n, "map");
+  case 'n': return !strcmp(n, "nav") || !strcmp(n, "noscript");
+  case 'o': return !strcmp(n, "object") || !strcmp(n, "option");
+  case 's': return !strcmp(n, "script") || !strcmp(n, "style") || !strcmp(n, "select") || !strcmp(n, "svg") ||
+                   !strcmp(n, "source");
+  case 't': return !strcmp(n, "template") || !strcmp(n, "textarea") || !strcmp(n, "title") || !strcmp(n, "track");
+  case 'v': return !strcmp(n, "video");
+  default: return 0;
+  }
+}
+
 static int dropped(xmlNodePtr el) {
-  static const char *const D[] = {"script", "style", "noscript", "template", "nav", "button", "input",
-                                  "select", "textarea", "option", "svg", "math", "iframe", "object", "embed",
-                                  "canvas", "audio", "video", "head", "link", "meta", "title", "base", "label",
-                                  "dialog", "menu", "frame", "frameset", "applet", "map", "area", "source", "track"};
-  const char *n = ename(el);
-  for (size_t i = 0; i < sizeof D / sizeof *D; i++)
-    if (!strcmp(n, D[i])) return 1;
-  if (attr(el, "hidden")) return 1;
-  const char *ah = attr(el, "aria-hidden");
-  if (ah && !strcasecmp(ah, "true")) return 1;
-  const char *st = attr(el, "style");
-  if (st && (contains_ci(st, "display:none") || contains_ci(st, "display: none"))) return 1;
+  if (!el || el->type != XML_ELEMENT_NODE) return 0;
+  if (dropped_name((const char *)el->name)) return 1;
+  for (xmlAttrPtr a = el->properties; a; a = a->next) {
+    const char *an = (const char *)a->name;
+    if (an[0] != 'h' && an[0] != 'a' && an[0] != 's') continue;
+    if (!strcmp(an, "hidden")) return 1;
+    const char *v = a->children && a->children->type == XML_TEXT_NODE ? (const char *)a->children->content : NULL;
+    if (!v) continue;
+    if (!strcmp(an, "aria-hidden") && !strcasecmp(v, "true")) return 1;
+    if (!strcmp(an, "style") && (contains_ci(v, "display:none") || contains_ci(v, "display: none"))) return 1;
+  }
   return 0;
 }
 
@@ -140,15 +162,25 @@ static int is_heading(xmlNodePtr el) {
 }
 
 static int is_block_el(xmlNodePtr el) {
-  static const char *const B[] = {"p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote",
-                                  "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr",
-                                  "td", "th", "caption", "figure", "figcaption", "pre", "hr", "address", "center",
-                                  "body", "html", "fieldset", "details", "summary", "hgroup", "picture"};
   if (is_heading(el)) return 1;
   const char *n = ename(el);
-  for (size_t i = 0; i < sizeof B / sizeof *B; i++)
-    if (!strcmp(n, B[i])) return 1;
-  return 0;
+  switch (n[0]) {
+  case 'a': return !strcmp(n, "article") || !strcmp(n, "aside") || !strcmp(n, "address");
+  case 'b': return !strcmp(n, "blockquote") || !strcmp(n, "body");
+  case 'c': return !strcmp(n, "caption") || !strcmp(n, "center");
+  case 'd': return !strcmp(n, "div") || !strcmp(n, "dl") || !strcmp(n, "dt") || !strcmp(n, "dd") || !strcmp(n, "details");
+  case 'f': return !strcmp(n, "footer") || !strcmp(n, "figure") || !strcmp(n, "figcaption") || !strcmp(n, "fieldset");
+  case 'h': return !strcmp(n, "header") || !strcmp(n, "hr") || !strcmp(n, "html") || !strcmp(n, "hgroup");
+  case 'l': return !strcmp(n, "li");
+  case 'm': return !strcmp(n, "main");
+  case 'o': return !strcmp(n, "ol");
+  case 'p': return !strcmp(n, "p") || !strcmp(n, "pre") || !strcmp(n, "picture");
+  case 's': return !strcmp(n, "section") || !strcmp(n, "summary");
+  case 't': return !strcmp(n, "table") || !strcmp(n, "thead") || !strcmp(n, "tbody") || !strcmp(n, "tfoot") ||
+                   !strcmp(n, "tr") || !strcmp(n, "td") || !strcmp(n, "th");
+  case 'u': return !strcmp(n, "ul");
+  default: return 0;
+  }
 }
 
 /* All text below a node (scripts and styles left out), appended to b. */
@@ -394,8 +426,19 @@ static newsdoc_node *implicit_para(R *r, const rframe *f) {
 }
 
 /* Append text with HTML whitespace rules: runs collapse to one space, or
- * to a soft break when they hold a newline; leading ones are dropped. */
+ * to a soft break when they hold a newline; leading ones are dropped.
+ * Words are gathered in a buffer and appended once per run of text, so a
+ * long paragraph costs linear time. */
+static void flush_text(R *r, newsdoc_node *inl, nd_buf *b) {
+  if (!b->len || r->rc) return;
+  if (b->failed) { fail(r, nd_oom("html: text")); return; }
+  if (!(inl->last && inl->last->type == NEWSDOC_NODE_TEXT) && count_node(r)) return;
+  if (nd_node_append_text(inl, b->data, b->len)) fail(r, newsdoc_error_last()->code);
+  nd_buf_clear(b);
+}
+
 static void put_text(R *r, newsdoc_node *inl, const char *s, size_t len) {
+  nd_buf b = ND_BUF_INIT;
   size_t i = 0;
   while (i < len && !r->rc) {
     size_t st = i;
@@ -406,25 +449,22 @@ static void put_text(R *r, newsdoc_node *inl, const char *s, size_t len) {
     }
     if (i > st && !r->ws) {
       if (nl) {
-        if (!add(r, inl, NEWSDOC_NODE_SOFT_BREAK)) return;
-      } else if (nd_node_append_text(inl, " ", 1)) {
-        fail(r, newsdoc_error_last()->code);
-        return;
+        flush_text(r, inl, &b);
+        if (!add(r, inl, NEWSDOC_NODE_SOFT_BREAK)) break;
+      } else {
+        nd_buf_putc(&b, ' ');
       }
       r->ws = 1;
     }
     st = i;
     while (i < len && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f')) i++;
     if (i > st) {
-      if (inl->last && inl->last->type == NEWSDOC_NODE_TEXT) {
-        if (nd_node_append_text(inl, s + st, i - st)) { fail(r, newsdoc_error_last()->code); return; }
-      } else {
-        if (count_node(r)) return;
-        if (nd_node_append_text(inl, s + st, i - st)) { fail(r, newsdoc_error_last()->code); return; }
-      }
+      nd_buf_put(&b, s + st, i - st);
       r->ws = 0;
     }
   }
+  flush_text(r, inl, &b);
+  nd_buf_free(&b);
 }
 
 static const char *ext_for_mime(const char *mime) {

@@ -725,6 +725,14 @@ int nd_html_render(const newsdoc_doc *doc, nd_buf *out, const nd_html_opts *o, n
   if (lang && !*lang) lang = NULL;
   uint8_t dir = (uint8_t)newsdoc_doc_dir(doc);
   if (!dir && lang && nd_lang_is_rtl(lang)) dir = NEWSDOC_DIR_RTL;
+  if (!dir && !o->fragment) {
+    /* no direction and no right-to-left language: the text decides, so an
+     * Arabic article without metadata still reads right to left (and reads
+     * back the same: the reader does the same from the text) */
+    size_t l = 0, r = 0;
+    count_dirs(doc->root, &l, &r);
+    if (r > l) dir = NEWSDOC_DIR_RTL;
+  }
   int header = !o->fragment && o->with_title_header && newsdoc_meta_get(doc, NEWSDOC_META_TITLE);
   w.shift = header ? 1 : 0;
   if (!o->fragment) {
