@@ -211,8 +211,26 @@ static int to_utf16(const char *cs, const char *data, size_t len, UChar **uout, 
   }
   UChar *t = u;
   const char *s = data;
-  err = U_ZERO_ERROR;
-  ucnv_toUnicode(cnv, &t, u + cap, &s, data + len, NULL, 1, &err);
+  for (;;) {
+    err = U_ZERO_ERROR;
+    ucnv_toUnicode(cnv, &t, u + cap, &s, data + len, NULL, 1, &err);
+    if (err != U_BUFFER_OVERFLOW_ERROR) break;
+    /* a charset that makes more than two units of a byte: grow */
+    size_t used = (size_t)(t - u);
+    if (cap > (size_t)INT32_MAX / 2) {
+      err = U_INDEX_OUTOFBOUNDS_ERROR;
+      break;
+    }
+    UChar *nu = nd_realloc(u, cap * 2 * sizeof(UChar));
+    if (!nu) {
+      nd_free(u);
+      ucnv_close(cnv);
+      return nd_oom("decode");
+    }
+    u = nu;
+    cap *= 2;
+    t = u + used;
+  }
   ucnv_close(cnv);
   if (U_FAILURE(err)) {
     nd_free(u);
@@ -238,25 +256,24 @@ int nd_decode_text(nd_buf *out, const char *data, size_t len, const char *charse
   else if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE) cs = "UTF-16LE", skip = 2;
   else if (len >= 2 && b[0] == 0xFE && b[1] == 0xFF) cs = "UTF-16BE", skip = 2;
   if (!cs && charset_hint && *charset_hint) {
+    /* ICU's alias table knows the IANA names and many more (cp1256,
+     * latin1, arabic...); every name it returns is static data. */
     UErrorCode err = U_ZERO_ERROR;
-    const char *canon = ucnv_getCanonicalName(charset_hint, "IANA", &err);
-    if (U_FAILURE(err) || !canon) {
-      err = U_ZERO_ERROR;
-      canon = ucnv_getCanonicalName(charset_hint, "MIME", &err);
-    }
+    const char *canon = ucnv_getAlias(charset_hint, 0, &err);
     if (U_SUCCESS(err) && canon) {
-      /* ucnv_getCanonicalName returns ICU-owned static strings. */
       UErrorCode e2 = U_ZERO_ERROR;
-      UConverter *c = ucnv_open(canon, &e2);
-      if (U_SUCCESS(e2)) {
-        const char *std = ucnv_getStandardName(ucnv_getName(c, &e2), "IANA", &e2);
-        ucnv_close(c);
-        cs = std ? std : canon;
-        /* Many pages say ISO-8859-1 and mean windows-1252 (WHATWG). */
-        if (!strcmp(cs, "ISO-8859-1") || !strcmp(cs, "US-ASCII")) cs = "windows-1252";
+      const char *std = ucnv_getStandardName(canon, "MIME", &e2);
+      if (!std) {
+        e2 = U_ZERO_ERROR;
+        std = ucnv_getStandardName(canon, "IANA", &e2);
       }
+      cs = std ? std : canon;
+      /* Documents labelled ISO-8859-1 or ASCII mean windows-1252 (as
+       * browsers read them); "UTF-16" without a BOM means little-endian. */
+      if (!strcmp(cs, "ISO-8859-1") || !strcmp(cs, "US-ASCII")) cs = "windows-1252";
+      else if (!strcmp(cs, "UTF-16")) cs = "UTF-16LE";
+      else if (!strcmp(canon, "UTF-8")) cs = "UTF-8";
     }
-    if (cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf-8"))) cs = "UTF-8";
     if (!cs) newsdoc_ctx_warn(ctx, "%s: unknown charset \"%.40s\", detecting instead", fmt, charset_hint);
   }
   if (!cs && len >= 4) {

@@ -131,6 +131,20 @@ Test(decode, hint_wins) {
   cr_assert_str_eq(r, "نص");
   cr_assert_str_eq(cs, "windows-1256");
   free(r);
+  /* aliases ICU knows, and labels browsers reinterpret */
+  r = decode(w, n, "cp1256", &cs, NULL);
+  cr_assert_str_eq(r, "نص");
+  cr_assert_str_eq(cs, "windows-1256");
+  free(r);
+  r = decode("caf\xE9 \x93x\x94", 7, "latin1", &cs, NULL);
+  cr_assert_str_eq(cs, "windows-1252");
+  cr_assert_str_eq(r, "café “x”");
+  free(r);
+  size_t warns;
+  r = decode("abc", 3, "no-such-charset", &cs, &warns);
+  cr_assert_str_eq(r, "abc");
+  cr_assert_eq(warns, 1, "an unknown label is a warning");
+  free(r);
   free(w);
 }
 
