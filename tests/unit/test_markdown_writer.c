@@ -262,3 +262,37 @@ Test(markdown_writer, a_model_not_from_markdown_reads_back_the_same) {
   newsdoc_doc_free(back);
   newsdoc_doc_free(d);
 }
+
+Test(markdown_writer, emphasis_edges) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  newsdoc_node *r = newsdoc_doc_root(d);
+  newsdoc_node *p = para(r, "a");
+  newsdoc_node *e = add(p, NEWSDOC_NODE_EMPH);
+  text(e, " spaced ");
+  text(p, "b ");
+  add(p, NEWSDOC_NODE_STRONG); /* empty: dropped */
+  newsdoc_node *outer = add(p, NEWSDOC_NODE_EMPH);
+  newsdoc_node *inner = add(outer, NEWSDOC_NODE_EMPH);
+  text(inner, "double");
+  newsdoc_node *s1 = add(p, NEWSDOC_NODE_STRONG);
+  newsdoc_node *s2 = add(s1, NEWSDOC_NODE_STRONG);
+  text(s2, "x");
+  expect(d, "a *spaced* b *_double_***__x__**\n");
+  /* and it reads back as the same tree, but for the blanks moved out */
+  char *md = write_md(d);
+  newsdoc_doc *back = NULL;
+  cr_assert_eq(newsdoc_read(&back, md, strlen(md), "markdown", NULL, NULL), 0);
+  newsdoc_node *bp = newsdoc_node_first_child(newsdoc_doc_root(back));
+  newsdoc_node *be = newsdoc_node_next(newsdoc_node_first_child(bp));
+  cr_assert_eq(newsdoc_node_get_type(be), NEWSDOC_NODE_EMPH);
+  newsdoc_node *bo = newsdoc_node_next(newsdoc_node_next(be));
+  cr_assert_eq(newsdoc_node_get_type(bo), NEWSDOC_NODE_EMPH);
+  cr_assert_eq(newsdoc_node_get_type(newsdoc_node_first_child(bo)), NEWSDOC_NODE_EMPH);
+  newsdoc_node *bs = newsdoc_node_next(bo);
+  cr_assert_eq(newsdoc_node_get_type(bs), NEWSDOC_NODE_STRONG);
+  cr_assert_eq(newsdoc_node_get_type(newsdoc_node_first_child(bs)), NEWSDOC_NODE_STRONG);
+  newsdoc_free(md);
+  newsdoc_doc_free(back);
+  newsdoc_doc_free(d);
+}

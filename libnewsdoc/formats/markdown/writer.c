@@ -29,6 +29,8 @@ typedef struct {
   size_t n, cap;
   const newsdoc_node **notes;
   size_t nnotes, capnotes;
+  size_t *marks; /* where each open EMPH/STRONG's delimiter starts in inl */
+  size_t nmarks, capmarks;
   int err;
   int warned_raw, warned_span, warned_break, warned_attr;
 } md_writer;
@@ -270,6 +272,45 @@ static int add_note(md_writer *w, const newsdoc_node *note) {
   return (int)w->nnotes;
 }
 
+/* The delimiter of an EMPH/STRONG: '*' and "**", or '_' and "__" when it
+ * is the first thing inside one of its own kind (so that "**" is not read
+ * as strong). */
+static const char *emph_delim(const newsdoc_node *n) {
+  int inner = n->parent && n->parent->type == n->type && n->parent->first == n;
+  if (n->type == NEWSDOC_NODE_EMPH) return inner ? "_" : "*";
+  return inner ? "__" : "**";
+}
+
+/* Close an emphasis opened at `pos`: blanks at the edges of its content
+ * move outside the delimiters (else they would not be emphasis), and an
+ * empty one is dropped. */
+static void close_emph(nd_buf *b, size_t pos, const char *delim) {
+  size_t dl = strlen(delim);
+  if (b->failed || pos + dl > b->len) return;
+  size_t cs = pos + dl, ce = b->len;
+  size_t lead = 0, trail = 0;
+  while (cs + lead < ce && (b->data[cs + lead] == ' ' || b->data[cs + lead] == '\t' || b->data[cs + lead] == '\n')) lead++;
+  if (cs + lead == ce) { /* empty or blank: no emphasis */
+    memmove(b->data + pos, b->data + cs, lead);
+    b->len = pos + lead;
+    b->data[b->len] = 0;
+    return;
+  }
+  while (trail < ce - cs && (b->data[ce - 1 - trail] == ' ' || b->data[ce - 1 - trail] == '\t' || b->data[ce - 1 - trail] == '\n')) trail++;
+  if (lead) {
+    char tmp[8];
+    memcpy(tmp, delim, dl);
+    memmove(b->data + pos, b->data + cs, lead);
+    memcpy(b->data + pos + lead, tmp, dl);
+  }
+  char spaces[64];
+  size_t keep = trail < sizeof spaces ? trail : sizeof spaces;
+  memcpy(spaces, b->data + ce - trail, keep);
+  b->len = ce - trail;
+  nd_buf_puts(b, delim);
+  nd_buf_put(b, spaces, keep);
+}
+
 /* mode: 0 paragraph, 1 heading (one line), 2 table cell (one line, | escaped) */
 static int enter_inline(md_writer *w, nd_buf *b, const newsdoc_node *n, int mode, int *bol) {
   const char *lang;
@@ -288,8 +329,18 @@ static int enter_inline(md_writer *w, nd_buf *b, const newsdoc_node *n, int mode
       if (b->len == before) return 0;
     }
     break;
-  case NEWSDOC_NODE_EMPH: nd_buf_putc(b, '*'); break;
-  case NEWSDOC_NODE_STRONG: nd_buf_puts(b, "**"); break;
+  case NEWSDOC_NODE_EMPH:
+  case NEWSDOC_NODE_STRONG:
+    if (w->nmarks == w->capmarks) {
+      size_t cap = w->capmarks ? w->capmarks * 2 : 16;
+      size_t *m = nd_realloc(w->marks, cap * sizeof *m);
+      if (!m) { w->err = nd_oom("markdown: emphasis"); return 0; }
+      w->marks = m;
+      w->capmarks = cap;
+    }
+    w->marks[w->nmarks++] = b->len;
+    nd_buf_puts(b, emph_delim(n));
+    break;
   case NEWSDOC_NODE_LINK: nd_buf_putc(b, '['); break;
   case NEWSDOC_NODE_QUOTED: nd_buf_putc(b, '"'); break;
   case NEWSDOC_NODE_SPAN:
@@ -353,8 +404,10 @@ static void exit_inline(md_writer *w, nd_buf *b, const newsdoc_node *n) {
   const char *lang;
   newsdoc_dir dir;
   switch (n->type) {
-  case NEWSDOC_NODE_EMPH: nd_buf_putc(b, '*'); break;
-  case NEWSDOC_NODE_STRONG: nd_buf_puts(b, "**"); break;
+  case NEWSDOC_NODE_EMPH:
+  case NEWSDOC_NODE_STRONG:
+    if (w->nmarks) close_emph(b, w->marks[--w->nmarks], emph_delim(n));
+    break;
   case NEWSDOC_NODE_QUOTED: nd_buf_putc(b, '"'); break;
   case NEWSDOC_NODE_LINK:
     nd_buf_puts(b, "](");
@@ -374,6 +427,7 @@ static void exit_inline(md_writer *w, nd_buf *b, const newsdoc_node *n) {
 static void render_inlines(md_writer *w, const newsdoc_node *c, int mode) {
   nd_buf *b = &w->inl;
   nd_buf_clear(b);
+  w->nmarks = 0;
   int bol = 1;
   const newsdoc_node *n = c->first;
   while (n) {
@@ -741,5 +795,6 @@ int nd_md_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, vo
   nd_buf_free(&w.inl);
   nd_free(w.st);
   nd_free((void *)w.notes);
+  nd_free(w.marks);
   return rc;
 }
