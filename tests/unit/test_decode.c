@@ -136,7 +136,7 @@ Test(decode, hint_wins) {
   cr_assert_str_eq(r, "نص");
   cr_assert_str_eq(cs, "windows-1256");
   free(r);
-  r = decode("caf\xE9 \x93x\x94", 7, "latin1", &cs, NULL);
+  r = decode("caf\xE9 \x93x\x94", 8, "latin1", &cs, NULL);
   cr_assert_str_eq(cs, "windows-1252");
   cr_assert_str_eq(r, "café “x”");
   free(r);
