@@ -337,3 +337,101 @@ Test(docx_roundtrip, corpus_reads_and_is_stable) {
   }
   cr_assert_eq(failed, 0, "%d corpus files failed to read", failed);
 }
+
+static newsdoc_doc *read_corpus(const char *name) {
+  char rel[256];
+  snprintf(rel, sizeof rel, "corpus/docx/%s", name);
+  const char *path = tu_shared(rel);
+  if (!path) return NULL;
+  newsdoc_doc *d = NULL;
+  int rc = newsdoc_read_file(&d, path, "docx", NULL);
+  cr_assert_eq(rc, 0, "%s: %s", name, newsdoc_error_last()->message);
+  return d;
+}
+
+/* What the RTL corpus files must give: direction, language, headings by
+ * style name (localised IDs too), lists, the mirrored table. */
+Test(docx_corpus, rtl_and_localised_files) {
+  if (!tu_shared("corpus/docx/SOURCES.md")) cr_skip_test("../shared not found");
+  newsdoc_doc *he = read_corpus("oxpt-HC012-Test-07-hebrew-wikipedia.docx");
+  cr_assert_eq(newsdoc_doc_dir(he), NEWSDOC_DIR_RTL);
+  cr_assert_str_eq(newsdoc_meta_get(he, "lang"), "he");
+  cr_assert_eq(count_type(he, NEWSDOC_NODE_HEADING), 2);
+  cr_assert(count_type(he, NEWSDOC_NODE_ITEM) >= 20, "list items: %d", count_type(he, NEWSDOC_NODE_ITEM));
+  /* Latin inside the Hebrew text stays a left-to-right span */
+  int ltr_spans = 0;
+  for (int i = 0; find(he, NEWSDOC_NODE_SPAN, i); i++)
+    if (newsdoc_node_get_dir(find(he, NEWSDOC_NODE_SPAN, i)) == NEWSDOC_DIR_LTR) ltr_spans++;
+  cr_assert(ltr_spans > 0);
+  newsdoc_doc_free(he);
+
+  newsdoc_doc *tbl = read_corpus("oxpt-HC014-RTL-Table-01.docx");
+  newsdoc_node *t = find(tbl, NEWSDOC_NODE_TABLE, 0);
+  cr_assert(t);
+  cr_assert_eq(newsdoc_node_effective_dir(t, tbl), NEWSDOC_DIR_RTL);
+  cr_assert(newsdoc_media_count(tbl) >= 1);
+  newsdoc_doc_free(tbl);
+
+  newsdoc_doc *ru = read_corpus("pandoc-i18n_blocks.docx");
+  cr_assert_eq(count_type(ru, NEWSDOC_NODE_HEADING), 2, "headings by name, not by the IDs \"1\"/\"21\"");
+  cr_assert_eq(count_type(ru, NEWSDOC_NODE_BLOCKQUOTE), 1);
+  newsdoc_doc_free(ru);
+
+  newsdoc_doc *strict = read_corpus("mammoth-strict-format.docx");
+  char *txt;
+  newsdoc_node_text(newsdoc_doc_root(strict), &txt, NULL);
+  cr_assert(strstr(txt, "Test"), "%s", txt);
+  newsdoc_free(txt);
+  newsdoc_doc_free(strict);
+
+  newsdoc_doc *bom = read_corpus("mammoth-utf8-bom.docx");
+  newsdoc_node_text(newsdoc_doc_root(bom), &txt, NULL);
+  cr_assert_str_eq(txt, "This XML has a byte order mark.");
+  newsdoc_free(txt);
+  newsdoc_doc_free(bom);
+
+  newsdoc_doc *notes = read_corpus("pandoc-notes.docx");
+  cr_assert_eq(count_type(notes, NEWSDOC_NODE_NOTE), 2, "a footnote and an endnote");
+  newsdoc_doc_free(notes);
+}
+
+/* Tracked changes read as accepted: the same text as the accepted copy. */
+Test(docx_corpus, tracked_changes_read_as_accepted) {
+  if (!tu_shared("corpus/docx/SOURCES.md")) cr_skip_test("../shared not found");
+  newsdoc_doc *a = read_corpus("oxpt-RP051-Arabic-Accepted.docx"), *t = read_corpus("oxpt-RP051-Arabic-tracked-changes.docx");
+  char *ta, *tt;
+  newsdoc_node_text(newsdoc_doc_root(a), &ta, NULL);
+  newsdoc_node_text(newsdoc_doc_root(t), &tt, NULL);
+  cr_assert_str_eq(tt, ta);
+  char *oa = tu_outline(a), *ot = tu_outline(t);
+  cr_assert_str_eq(ot, oa);
+  free(oa);
+  free(ot);
+  newsdoc_free(ta);
+  newsdoc_free(tt);
+  newsdoc_doc_free(a);
+  newsdoc_doc_free(t);
+}
+
+/* Limits: a style chain longer than max-style-chain, more nodes than
+ * max-nodes. */
+Test(docx_corpus, limits) {
+  const char *p = tu_shared("corpus/docx/oxpt-RP051-Arabic-Accepted.docx");
+  if (!p) cr_skip_test("../shared not found");
+  p = tu_shared("corpus/docx/pandoc-headers.docx");
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  newsdoc_options_set(o, "max-style-chain", "1");
+  newsdoc_doc *d = NULL;
+  cr_assert_eq(newsdoc_read_file(&d, p, "docx", o), NEWSDOC_ELIMIT_COUNT);
+  cr_assert(strstr(newsdoc_error_last()->message, "max-style-chain"), "%s", newsdoc_error_last()->message);
+  cr_assert_null(d);
+  newsdoc_options_set(o, "max-style-chain", NULL);
+  newsdoc_options_set(o, "max-nodes", "10");
+  cr_assert_eq(newsdoc_read_file(&d, p, "docx", o), NEWSDOC_ELIMIT_COUNT);
+  cr_assert(strstr(newsdoc_error_last()->message, "max-nodes"), "%s", newsdoc_error_last()->message);
+  newsdoc_options_free(o);
+  /* not a package at all */
+  cr_assert_eq(newsdoc_read(&d, "PK\x03\x04 not really a zip archive, just bytes", 44, "docx", NULL, NULL), NEWSDOC_EMALFORMED);
+  cr_assert(strstr(newsdoc_error_last()->message, "docx"), "%s", newsdoc_error_last()->message);
+}

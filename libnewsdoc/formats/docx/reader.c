@@ -273,11 +273,16 @@ static int parse_part(rd *r, const char *name, xmlDoc **out) {
     if (d && d->intSubset && (!e || c->wellFormed))
       rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: a DOCTYPE is not allowed in a package part", name);
     else
+    {
+      char msg[256];
+      snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "parse error");
+      size_t ml = strlen(msg);
+      while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' ')) msg[--ml] = 0;
       rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: not well-formed XML at line %d: %s", name, e ? e->line : 0,
-                             e && e->message ? e->message : "parse error");
+                             msg);
+    }
     if (d) xmlFreeDoc(d);
     xmlFreeParserCtxt(c);
-    /* strip the newline libxml2 puts at the end of messages */
     return rc;
   }
   xmlFreeParserCtxt(c);
@@ -2212,6 +2217,22 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   int rtl = r.rtl_paras > r.ltr_paras || (r.rtl_paras == r.ltr_paras && r.sect_bidi);
   if ((rc = newsdoc_doc_set_dir(r.doc, rtl ? NEWSDOC_DIR_RTL : NEWSDOC_DIR_LTR))) goto done;
   const char *l = lang ? lang : rtl ? lang_bidi : lang_val;
+  {
+    /* Word's and LibreOffice's defaults name the installation's languages
+     * (w:bidi="ar-SA" in a Hebrew letter, dc:language en-US on Hebrew
+     * text): when the letters contradict the direction or the
+     * right-to-left language, the letters win; with no language, a guess. */
+    char *all = NULL;
+    size_t alen = 0;
+    if (!newsdoc_node_text(r.doc->root, &all, &alen) && all) {
+      const char *g = nd_guess_lang(all, alen);
+      size_t lp = l ? strcspn(l, "-_") : 0, gp = g ? strlen(g) : 0;
+      if (g && (!l || nd_lang_is_rtl(l) != nd_lang_is_rtl(g) ||
+                (nd_lang_is_rtl(l) && (lp != gp || strncasecmp(l, g, lp)))))
+        l = g;
+    }
+    newsdoc_free(all);
+  }
   if (l && *l && nd_utf8_valid(l, strlen(l)) && (rc = newsdoc_meta_set(r.doc, NEWSDOC_META_LANG, l, strlen(l)))) goto done;
   normalise_dirs(r.doc);
   sort_meta(r.doc);

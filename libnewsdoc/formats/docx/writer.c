@@ -49,25 +49,8 @@ int nd_docx_text_dir(const char *s, size_t len) {
   return 0;
 }
 
-static const char *const RTL_LANGS[] = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "lrc", "mzn",
-                                        "nqo", "pnb", "ps", "sd", "syr", "ug", "ur", "yi", "prs", "glk", "bal", "bqi",
-                                        "sdh", "azb", "khw", "skr", "ji", NULL};
-
-int nd_docx_lang_rtl(const char *lang) {
-  if (!lang || !*lang) return 0;
-  size_t n = strcspn(lang, "-_");
-  for (int i = 0; RTL_LANGS[i]; i++)
-    if (strlen(RTL_LANGS[i]) == n && !strncasecmp(lang, RTL_LANGS[i], n)) return 1;
-  /* a script subtag */
-  static const char *const scripts[] = {"-arab", "-hebr", "-thaa", "-syrc", "-nkoo", "-adlm", "-rohg", "-mand", NULL};
-  size_t len = strlen(lang);
-  for (int i = 0; scripts[i]; i++) {
-    size_t k = strlen(scripts[i]);
-    for (size_t p = 0; p + k <= len; p++)
-      if (!strncasecmp(lang + p, scripts[i], k) && (p + k == len || lang[p + k] == '-' || lang[p + k] == '_')) return 1;
-  }
-  return 0;
-}
+/* One list of right-to-left languages for the library (core/lang.c). */
+int nd_docx_lang_rtl(const char *lang) { return nd_lang_is_rtl(lang); }
 
 /* Word's language IDs carry a region: "ar" -> "ar-SA" (as Word writes). */
 static void word_lang(char *out, size_t cap, const char *lang, int rtl_fallback_hebrew) {
