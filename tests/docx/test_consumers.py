@@ -161,6 +161,31 @@ def main():
         convert(sample_txt, "text", sample)
         docs.append(("sample", sample, outline.run_newsdoc(sample_txt, "text")))
 
+    # 0. reproducible: byte-identical conversions; dates from the document,
+    # else SOURCE_DATE_EPOCH, else 1980-01-01T00:00:00Z
+    fx2 = os.path.join(work, "fixture-ar-2.docx")
+    convert(fx_json, "json", fx2)
+    check(open(fx, "rb").read() == open(fx2, "rb").read(), "two conversions are byte-identical")
+    undated = dict(FIXTURE, meta=[m for m in FIXTURE["meta"] if m[0] != "date"])
+    und_json = os.path.join(work, "undated.json")
+    with open(und_json, "w", encoding="utf-8") as f:
+        json.dump(undated, f, ensure_ascii=False)
+
+    def created(path):
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml").decode()
+        return core.split("<dcterms:created xsi:type=\"dcterms:W3CDTF\">")[1].split("<")[0]
+
+    check(created(fx) == "2025-02-01T00:00:00Z", "dcterms:created from the document's date (%s)" % created(fx))
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    und = os.path.join(work, "undated.docx")
+    subprocess.run([os.environ["NEWSDOC_CONVERT"], "-q", "-f", "json", "-o", und, und_json], check=True, env=env)
+    check(created(und) == "1980-01-01T00:00:00Z", "no date: the fixed date (%s)" % created(und))
+    env["SOURCE_DATE_EPOCH"] = "1700000000"
+    subprocess.run([os.environ["NEWSDOC_CONVERT"], "-q", "-f", "json", "-o", und, und_json], check=True, env=env)
+    check(created(und) == "2023-11-14T22:13:20Z", "no date: SOURCE_DATE_EPOCH (%s)" % created(und))
+
     # 1. pandoc
     if sample:
         want = open(os.path.join(shared, "samples", "mauritania-us-military-cooperation.outline"), encoding="utf-8").read().split("\n")
