@@ -28,6 +28,7 @@ Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
 Target = Union[str, "os.PathLike[str]", BinaryIO]
 OptionValue = Union[str, int, bool, None]
 WarningHandler = Callable[[NewsdocWarning], None]
+CancelCheck = Callable[[], bool]
 
 # newsdoc_node_type values (document.h)
 BODY, SECTION, HEADING, PARAGRAPH = 1, 2, 3, 4
@@ -99,18 +100,37 @@ def _warning_cb(fmt: Any, message: Any, userdata: Any) -> None:
         pass
 
 
-class _Options:
-    """A newsdoc_options object for one call, with the warning collector."""
+@ffi.callback("int(void *)")
+def _cancel_cb(userdata: Any) -> int:
+    opts = ffi.from_handle(userdata)
+    try:
+        return 1 if opts.cancel() else 0
+    except BaseException as e:  # stop the work; the exception is raised once the call returns
+        opts.cancel_error = e
+        return 1
 
-    def __init__(self, options: Mapping[str, OptionValue], on_warning: Optional[WarningHandler] = None) -> None:
+
+class _Options:
+    """A newsdoc_options object for one call, with the warning collector and
+    the cancel check."""
+
+    def __init__(self, options: Mapping[str, OptionValue], on_warning: Optional[WarningHandler] = None,
+                 cancel: Optional[CancelCheck] = None) -> None:
         lib = _lib()
         self.on_warning = on_warning
+        self.cancel = cancel
+        self.cancel_error: Optional[BaseException] = None
         out = ffi.new("newsdoc_options **")
         _check(lib.newsdoc_options_new(out))
         self.ptr = ffi.gc(out[0], lib.newsdoc_options_free)
         self.collected: List[Tuple[str, str]] = []
         self._handle = ffi.new_handle(self.collected)  # kept alive with self
         lib.newsdoc_options_set_warning_fn(self.ptr, _warning_cb, self._handle)
+        if cancel is not None:
+            if not callable(cancel):
+                raise TypeError("cancel must be callable")
+            self._self_handle = ffi.new_handle(self)
+            lib.newsdoc_options_set_cancel_fn(self.ptr, _cancel_cb, self._self_handle)
         for key, value in options.items():
             if value is None:
                 continue
@@ -137,7 +157,12 @@ class _Options:
                 warnings.warn(w, stacklevel=stacklevel + 1)
 
     def run(self, rc: int) -> int:
-        """Issue the collected warnings, then raise if rc is an error."""
+        """Issue the collected warnings, then raise if rc is an error (the
+        cancel check's own exception first)."""
+        if self.cancel_error is not None:
+            error, self.cancel_error = self.cancel_error, None
+            self.collected.clear()
+            raise error
         self.emit(stacklevel=3)
         return _check(rc)
 
@@ -952,14 +977,15 @@ class Document:
 
     # -- output
     def to_bytes(self, format: str, *, on_warning: Optional[WarningHandler] = None,
-                 **options: OptionValue) -> bytes:
+                 cancel: Optional[CancelCheck] = None, **options: OptionValue) -> bytes:
         """Write the document in ``format`` (a name from :func:`formats`) and
         return the bytes.  ``options`` are library options: ``wrap=72``,
         ``fragment=True``, ``max_output_size="1M"`` (``_`` becomes ``-``).
         Warnings go to :mod:`warnings` as :class:`NewsdocWarning`, or to
         ``on_warning(warning)`` when given (thread-safe, unlike
-        ``warnings.catch_warnings``)."""
-        opts = _Options(options, on_warning)
+        ``warnings.catch_warnings``).  ``cancel()``, when given, is called
+        now and then; returning True stops the work with CancelledError."""
+        opts = _Options(options, on_warning, cancel)
         out = ffi.new("char **")
         n = ffi.new("size_t *")
         rc = _lib().newsdoc_write(self._ptr, _bytes_arg(format, "format"), opts.ptr, out, n)
@@ -969,14 +995,15 @@ class Document:
         return data
 
     def write(self, target: Target, format: Optional[str] = None, *,
-              on_warning: Optional[WarningHandler] = None, **options: OptionValue) -> None:
+              on_warning: Optional[WarningHandler] = None, cancel: Optional[CancelCheck] = None,
+              **options: OptionValue) -> None:
         """Write the document to ``target``: a path (str or pathlib.Path;
         the file is replaced only once the output is complete) or a binary
         file object.  ``format`` defaults to the one the extension names
         (the path's, or the file object's ``name``).  ``options`` and
-        ``on_warning`` as for :meth:`to_bytes`."""
+        ``on_warning`` and ``cancel`` as for :meth:`to_bytes`."""
         if isinstance(target, (str, os.PathLike)):
-            opts = _Options(options, on_warning)
+            opts = _Options(options, on_warning, cancel)
             rc = _lib().newsdoc_write_file(self._ptr, _bytes_arg(format, "format"), os.fsencode(target),
                                            opts.ptr)
             opts.run(rc)
@@ -989,7 +1016,7 @@ class Document:
                 raise UnknownFormatError("no format given and the file object has no name to take it from",
                                          -7, "unknown format")
             format = format_for_filename(os.fsdecode(name), writing=True).name
-        target.write(self.to_bytes(format, on_warning=on_warning, **options))
+        target.write(self.to_bytes(format, on_warning=on_warning, cancel=cancel, **options))
 
     def __repr__(self) -> str:
         return "<newsdoc.Document %r, %d sections>" % (self.title, len(self.sections))
@@ -998,7 +1025,8 @@ class Document:
 # --- reading and converting ----------------------------------------------------------
 
 def read(source: Source, format: Optional[str] = None, *, filename: Optional[PathLike] = None,
-         on_warning: Optional[WarningHandler] = None, **options: OptionValue) -> Document:
+         on_warning: Optional[WarningHandler] = None, cancel: Optional[CancelCheck] = None,
+         **options: OptionValue) -> Document:
     """Read an article and return a :class:`Document`.
 
     ``source`` is a path (str or pathlib.Path), the content as bytes (or
@@ -1021,6 +1049,11 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
     :mod:`warnings`, or passed to ``on_warning(warning)`` when it is given
     (use that in threads: ``warnings.catch_warnings`` is not thread-safe).
 
+    ``cancel``, a function of no arguments, is called now and then during
+    long work; returning True stops it with :class:`CancelledError` (so does
+    the ``time_budget_ms`` option).  An exception it raises stops the work
+    and is raised again.
+
     >>> doc = newsdoc.read("article.txt")
     >>> doc.language, doc.direction, [s.heading for s in doc.sections]
     """
@@ -1028,7 +1061,7 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
     out = ffi.new("newsdoc_doc **")
     fmt = _bytes_arg(format, "format")
     if isinstance(source, (str, os.PathLike)):
-        opts = _Options(options, on_warning)
+        opts = _Options(options, on_warning, cancel)
         rc = lib.newsdoc_read_file(out, os.fsencode(source), fmt, opts.ptr)
     else:
         if isinstance(source, (bytes, bytearray, memoryview)):
@@ -1045,7 +1078,7 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
         else:
             raise TypeError("source must be a path, bytes or a binary file object, not %s"
                             % type(source).__name__)
-        opts = _Options(options, on_warning)
+        opts = _Options(options, on_warning, cancel)
         hint = os.fsencode(filename) if filename is not None else ffi.NULL
         rc = lib.newsdoc_read(out, data, len(data), fmt, hint, opts.ptr)
     doc = None
