@@ -287,9 +287,11 @@ int nd_decode_text(nd_buf *out, const char *data, size_t len, const char *charse
     if (od * 10 >= pairs * 3 && ev * 20 < pairs) cs = "UTF-16LE";
     else if (ev * 10 >= pairs * 3 && od * 20 < pairs) cs = "UTF-16BE";
   }
+  size_t good_mb = 0, bad = 0;
+  int have_stats = 0;
   if (!cs) {
-    size_t good_mb, bad;
     utf8_stats(data, len, &good_mb, &bad);
+    have_stats = 1;
     if (bad == 0 || good_mb > bad) cs = "UTF-8";
     else cs = detect_legacy(data, len);
   }
@@ -300,8 +302,7 @@ int nd_decode_text(nd_buf *out, const char *data, size_t len, const char *charse
   size_t nbad = 0, nnul = 0;
   if (!strcmp(cs, "UTF-8")) {
     /* Fast path: no UTF-16 round trip unless needed for NFC. */
-    size_t good_mb, bad;
-    utf8_stats(data, len, &good_mb, &bad);
+    if (!have_stats || skip) utf8_stats(data, len, &good_mb, &bad);
     nd_buf tmp = ND_BUF_INIT;
     const char *src = data;
     size_t srclen = len;

@@ -23,6 +23,7 @@ typedef struct {
   size_t off, len;     /* the content: after indentation and any marker */
   uint32_t indent;     /* leading columns (tab = to the next multiple of 4) */
   uint32_t width;      /* grapheme clusters from start to end */
+  uint32_t cwidth;     /* grapheme clusters of the content */
   uint32_t fword;      /* grapheme clusters of the content's first word */
   uint32_t col;        /* items: the column where the item's text starts */
   int number;          /* numbered items */
@@ -343,7 +344,10 @@ static int split_lines(reader *r) {
     L->end = e;
     classify(r, L);
     if (L->kind != L_BLANK) {
-      L->width = width_of(r, s + a, e - a);
+      /* one pass over the content; the marker before it and anything
+       * after it ("**:") are short */
+      L->cwidth = width_of(r, s + L->off, L->len);
+      L->width = width_of(r, s + a, L->off - a) + L->cwidth + width_of(r, s + L->off + L->len, e - L->off - L->len);
       size_t w = L->off;
       while (w < L->off + L->len && !is_ws(s[w])) w++;
       L->fword = width_of(r, s + L->off, w - L->off);
@@ -434,8 +438,12 @@ static tblock *new_block(reader *r, int kind) {
   return b;
 }
 
-static void block_text(reader *r, tblock *b, const char *s, size_t len) {
-  if (b->tlen) nd_buf_putc(&r->arena, ' ');
+static void block_text(reader *r, tblock *b, const char *s, size_t len, uint32_t width) {
+  if (b->tlen) {
+    nd_buf_putc(&r->arena, ' ');
+    b->width++;
+  }
+  b->width += width;
   nd_buf_put(&r->arena, s, len);
   b->tlen = r->arena.len - b->toff;
 }
@@ -713,7 +721,7 @@ static int build_blocks(reader *r) {
       b = new_block(r, TB_HEAD);
       if (!b) return NEWSDOC_ENOMEM;
       b->hch = r->lines[i + 1].ch;
-      block_text(r, b, r->s + L->off, L->len);
+      block_text(r, b, r->s + L->off, L->len, L->cwidth);
       b->nlines = 1;
       i += 2;
     } else if (L->kind == L_ATX) {
@@ -721,13 +729,13 @@ static int build_blocks(reader *r) {
       if (!b) return NEWSDOC_ENOMEM;
       b->hch = '#';
       b->level = L->depth;
-      block_text(r, b, r->s + L->off, L->len);
+      block_text(r, b, r->s + L->off, L->len, L->cwidth);
       b->nlines = 1;
       i++;
     } else if (L->kind == L_BOLD) {
       b = new_block(r, TB_BOLD);
       if (!b) return NEWSDOC_ENOMEM;
-      block_text(r, b, r->s + L->off, L->len);
+      block_text(r, b, r->s + L->off, L->len, L->cwidth);
       b->nlines = 1;
       i++;
     } else if (L->kind == L_RULE && blank && (L->ch == '-' || L->ch == '*' || L->ch == '_')) {
@@ -761,14 +769,14 @@ static int build_blocks(reader *r) {
       /* text (or a rule that is neither an underline nor a break) */
       b = new_block(r, TB_PARA);
       if (!b) return NEWSDOC_ENOMEM;
-      block_text(r, b, r->s + L->off, L->len);
+      block_text(r, b, r->s + L->off, L->len, L->cwidth);
       b->nlines = 1;
       const tline *prev = L;
       i++;
       while (r->wrapped && i < r->nlines && r->lines[i].kind == L_TEXT && !underlined(r, i) &&
              wrap_joined(r, prev, &r->lines[i])) {
         prev = &r->lines[i];
-        block_text(r, b, r->s + prev->off, prev->len);
+        block_text(r, b, r->s + prev->off, prev->len, prev->cwidth);
         b->nlines++;
         i++;
       }
@@ -777,7 +785,6 @@ static int build_blocks(reader *r) {
     blank = 0;
     if (b->kind != TB_NODE) {
       b->words = count_words(r->arena.data + b->toff, b->tlen);
-      b->width = width_of(r, r->arena.data + b->toff, b->tlen);
     }
     if (!nd_buf_ok(&r->arena)) return nd_oom("text: blocks");
   }

@@ -83,7 +83,8 @@ size_t nd_text_width_fast(const char *s, size_t len) {
       cp = nd_utf8_next(s, len, &i);
       g = u_getIntPropertyValue((UChar32)cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
     }
-    int pict = u_hasBinaryProperty((UChar32)cp, UCHAR_EXTENDED_PICTOGRAPHIC);
+    /* Extended_Pictographic lives at U+00A9, U+00AE and from U+203C up */
+    int pict = (cp >= 0x203C || cp == 0xA9 || cp == 0xAE) && u_hasBinaryProperty((UChar32)cp, UCHAR_EXTENDED_PICTOGRAPHIC);
     int brk;
     if (prev < 0) brk = 1;
     else if (prev == U_GCB_CR && g == U_GCB_LF) brk = 0;
