@@ -8,3 +8,7 @@ foreach(_t test_decode test_lang test_text_width)
     target_include_directories(${_t} PRIVATE ${PROJECT_SOURCE_DIR}/libnewsdoc)
   endif()
 endforeach()
+
+# The CLI on the sample article: text -> json equals text -> text -> json.
+add_test(NAME text.cli_roundtrip COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/cli_roundtrip.sh)
+set_tests_properties(text.cli_roundtrip PROPERTIES ENVIRONMENT "${NEWSDOC_TEST_ENV}" SKIP_RETURN_CODE 77 LABELS text)
