@@ -15,10 +15,11 @@ for wrap in 0 60; do
     "$NEWSDOC_CONVERT" -f text -t text --wrap "$wrap" "$sample" > "$out/b.txt"
     # wrapped: no paragraph line wider than the limit (counted without
     # combining marks, as clusters are) unless it is one word; headings (a
-    # line above an underline) are never wrapped
+    # line above an underline) and the byline (the sample's last line) are
+    # never wrapped
     /usr/bin/python3 - "$out/b.txt" "$wrap" <<'PY'
 import sys, unicodedata
-lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+lines = open(sys.argv[1], encoding="utf-8").read().rstrip("\n").split("\n")[:-1]
 w = int(sys.argv[2])
 for i, l in enumerate(lines):
     under = i + 1 < len(lines) and lines[i + 1] and set(lines[i + 1]) <= set("=-~^\"+`")
