@@ -487,7 +487,9 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud) {
     pop(r);
     return finish_html_block(r);
   } else if (type == MD_BLOCK_TABLE) {
-    if (r->ncols && newsdoc_node_set_column_aligns(f->node, r->aligns, r->ncols)) return fail(r, newsdoc_error_last()->code);
+    int any = 0;
+    for (size_t i = 0; i < r->ncols; i++) any |= r->aligns[i] != NEWSDOC_ALIGN_DEFAULT;
+    if (any && newsdoc_node_set_column_aligns(f->node, r->aligns, r->ncols)) return fail(r, newsdoc_error_last()->code);
     /* A header row of empty cells is what a writer puts over a table that
      * has none: drop it. */
     newsdoc_node *head = newsdoc_node_first_child(f->node);
@@ -688,6 +690,15 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud) {
     newsdoc_node *p = inline_parent(r), *n;
     if (!p) return r->err ? -1 : 0;
     if (parse_dir_tag(s, size, "span", &lang, &dir)) {
+      /* Only what differs from the surroundings; a span that changes
+       * nothing is transparent (its frame holds the parent). */
+      const char *pl = newsdoc_node_effective_lang(p, r->doc);
+      if (lang && pl && !strcmp(pl, lang)) { nd_free(lang); lang = NULL; }
+      if (dir && newsdoc_node_effective_dir(p, r->doc) == dir) dir = NEWSDOC_DIR_UNSET;
+      if (!lang && !dir) {
+        if (flush_text(r)) return -1;
+        return push(r, p, K_SPAN, 0);
+      }
       n = add_node(r, p, NEWSDOC_NODE_SPAN);
       int rc = n ? 0 : -1;
       if (n && lang) rc = newsdoc_node_set_lang(n, lang);

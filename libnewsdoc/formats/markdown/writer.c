@@ -32,7 +32,7 @@ typedef struct {
   size_t *marks; /* where each open EMPH/STRONG's delimiter starts in inl */
   size_t nmarks, capmarks;
   int err;
-  int warned_raw, warned_span, warned_break, warned_attr;
+  int warned_raw, warned_span, warned_break, warned_attr, warned_cell;
 } md_writer;
 
 /* ---- escaping ----------------------------------------------------------------- */
@@ -502,6 +502,12 @@ static void begin_block(md_writer *w, const newsdoc_node *n, int *div) {
   } else if (n->type == NEWSDOC_NODE_ITEM && (n->lang || n->dir) && !w->warned_attr++) {
     newsdoc_ctx_warn(w->ctx, "markdown: the language/direction of a list item is kept on its blocks only");
   }
+  if (n->type == NEWSDOC_NODE_TABLE) {
+    for (const newsdoc_node *row = n->first; row; row = row->next)
+      for (const newsdoc_node *c = row == NULL ? NULL : row->first; c; c = c->next)
+        if ((c->lang || c->dir || row->lang || row->dir) && !w->warned_cell++)
+          newsdoc_ctx_warn(w->ctx, "markdown: the language/direction of a table row or cell is not kept");
+  }
 }
 
 static void end_block(md_writer *w, int div) {
@@ -773,6 +779,9 @@ int nd_md_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, vo
   w.at_bol = 1;
   nd_buf_puts(&w.prefix, "");
   nd_md_frontmatter_write(doc, &w.out);
+  if (newsdoc_media_count(doc))
+    newsdoc_ctx_warn(ctx, "markdown: %zu media resource(s) not written; images keep their media:NAME links",
+                     newsdoc_media_count(doc));
   const newsdoc_node *root = newsdoc_doc_root_const(doc);
   int bodyless = !root->first;
   walk_blocks(&w, root, NULL, 0);
