@@ -121,6 +121,27 @@ Test(text_hostile, unclosed_delimiters_linear) {
   free(s);
 }
 
+/* A URL closed by a million parentheses is trimmed in linear time, and
+ * the link keeps the balanced part. */
+Test(text_hostile, url_parentheses) {
+  size_t n = 1000000;
+  char *s = malloc(n + 64);
+  size_t k = (size_t)sprintf(s, "see http://x.org/a_(b) ");
+  memcpy(s + k, "http://y.org/", 13);
+  k += 13;
+  for (size_t i = 0; i < n; i++) s[k++] = ')';
+  clock_t t0 = clock();
+  newsdoc_doc *d = NULL;
+  cr_assert_eq(read_rc(s, k, NULL, &d), 0);
+  cr_assert_lt((double)(clock() - t0) / CLOCKS_PER_SEC, 2.0);
+  char *j = tu_json(d);
+  cr_assert(strstr(j, "\"url\":\"http://x.org/a_(b)\""), "%.300s", j);
+  cr_assert(strstr(j, "\"url\":\"http://y.org/\""), "%.300s", j);
+  free(j);
+  newsdoc_doc_free(d);
+  free(s);
+}
+
 Test(text_hostile, random_bytes) {
   unsigned seed = 7;
   char buf[2048];

@@ -20,23 +20,25 @@ static int ieq(const char *s, size_t len, size_t at, const char *lit) {
   return 1;
 }
 
-/* Trailing characters that end a sentence rather than a URL. */
+/* Trailing characters that end a sentence rather than a URL.  Parentheses
+ * are counted once, so a URL ending in many ')' is trimmed in linear time. */
 static size_t trim_url_end(const char *s, size_t start, size_t end) {
+  size_t open = 0, close = 0;
+  for (size_t k = start; k < end; k++) {
+    open += s[k] == '(';
+    close += s[k] == ')';
+  }
   for (;;) {
     if (end <= start) return end;
     unsigned char c = (unsigned char)s[end - 1];
-    if (strchr(".,;:!?'\"", c) && c) {
+    if (c && strchr(".,;:!?'\"", c)) {
       end--;
       continue;
     }
     if (c == ')') {
-      size_t open = 0, close = 0;
-      for (size_t k = start; k < end; k++) {
-        open += s[k] == '(';
-        close += s[k] == ')';
-      }
       if (close > open) {
         end--;
+        close--;
         continue;
       }
       return end;
