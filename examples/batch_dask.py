@@ -35,7 +35,7 @@ import json
 import logging
 import os
 import sys
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 try:
     import newsdoc
@@ -48,7 +48,7 @@ except ImportError:  # run from a source tree: use bindings/python, for the work
 
 
 def convert_bytes(data: bytes, name: str, to_format: str, from_format: Optional[str],
-                  options: Dict[str, str]) -> Dict[str, object]:
+                  options: Dict[str, Any]) -> Dict[str, object]:
     """The task run on a worker: convert one file's bytes.  Never raises for
     a bad input: the outcome is in the result ("converted", "failed" or
     "skipped", with the reason and the warnings)."""
@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     results: List[Dict[str, object]] = []
     counts = {"converted": 0, "failed": 0, "skipped": 0}
 
-    def report(rel: str, status: str, reason: str = "", output: str = "", warnings: List[str] = ()) -> None:
+    def report(rel: str, status: str, reason: str = "", output: str = "", warnings: Sequence[str] = ()) -> None:
         counts[status] += 1
         entry: Dict[str, object] = {"input": rel, "status": status}
         if reason:
@@ -238,8 +238,8 @@ def run(args: argparse.Namespace) -> int:
     print("converted %d, failed %d, skipped %d" % (counts["converted"], counts["failed"], counts["skipped"]),
           flush=True)
     if args.report:
-        with open(args.report, "w", encoding="utf-8") as f:
-            json.dump({"to": fmt.name, "counts": counts, "files": results}, f, ensure_ascii=False, indent=1)
+        with open(args.report, "w", encoding="utf-8") as out:
+            json.dump({"to": fmt.name, "counts": counts, "files": results}, out, ensure_ascii=False, indent=1)
     return 1 if counts["failed"] else 0
 
 

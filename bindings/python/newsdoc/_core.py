@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import (Any, BinaryIO, Callable, Dict, Iterator, List, Mapping, MutableMapping, Optional, Sequence,
                     Tuple, Union)
 
-from ._errors import Error, NewsdocWarning, UnknownFormatError, UsageError, error_class
+from ._errors import NewsdocWarning, UnknownFormatError, UsageError, error_class
 from ._ffi import ffi, load
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -51,7 +51,7 @@ def _str(p: Any) -> Optional[str]:
     """A borrowed NUL-terminated C string as str (None for NULL)."""
     if p == ffi.NULL:
         return None
-    return ffi.string(p).decode("utf-8", "replace")
+    return str(ffi.string(p).decode("utf-8", "replace"))
 
 
 def _bytes_arg(s: Optional[str], what: str) -> Any:
@@ -85,12 +85,12 @@ def _check(rc: int) -> int:
 def _take_buffer(out: Any, length: int) -> bytes:
     """Copy a buffer the library handed over, then free it with newsdoc_free."""
     try:
-        return ffi.unpack(out, length) if length else b""
+        return bytes(ffi.unpack(out, length)) if length else b""
     finally:
         _lib().newsdoc_free(out)
 
 
-@ffi.callback("void(const char *, const char *, void *)")
+@ffi.callback("void(const char *, const char *, void *)")  # type: ignore[misc]
 def _warning_cb(fmt: Any, message: Any, userdata: Any) -> None:
     # Runs inside the C call: only collect; the warnings are issued once the
     # call returns, so a warnings filter set to "error" raises normally.
@@ -100,7 +100,7 @@ def _warning_cb(fmt: Any, message: Any, userdata: Any) -> None:
         pass
 
 
-@ffi.callback("int(void *)")
+@ffi.callback("int(void *)")  # type: ignore[misc]
 def _cancel_cb(userdata: Any) -> int:
     opts = ffi.from_handle(userdata)
     try:
@@ -409,10 +409,10 @@ class Node:
     def children(self) -> List["Node"]:
         """The child nodes, in order (a new list each time)."""
         lib = _lib()
-        out = []
+        out: List[Node] = []
         p = lib.newsdoc_node_first_child(self._ptr)
         while p != ffi.NULL:
-            out.append(_wrap(self._tree, p))
+            out.append(_wrap(self._tree, p))  # type: ignore[arg-type]
             p = lib.newsdoc_node_next(p)
         return out
 
@@ -561,21 +561,50 @@ class Node:
         data = _bytes_arg(value, "literal")
         _check(_lib().newsdoc_node_set_literal(self._ptr, data, len(data)))
 
-    url = property(lambda self: self._get_str("newsdoc_node_get_url"),
-                   lambda self, v: self._set_str("newsdoc_node_set_url", v, "url"),
-                   doc="A link's target, an image's or figure's source (\"media:NAME\" or a URL).")
-    title = property(lambda self: self._get_str("newsdoc_node_get_title"),
-                     lambda self, v: self._set_str("newsdoc_node_set_title", v, "title"),
-                     doc="A link's tooltip, an image's or figure's alt text.")
-    info = property(lambda self: self._get_str("newsdoc_node_get_info"),
-                    lambda self, v: self._set_str("newsdoc_node_set_info", v, "info"),
-                    doc="A code block's language; a raw block's format.")
-    id = property(lambda self: self._get_str("newsdoc_node_get_id"),
-                  lambda self, v: self._set_str("newsdoc_node_set_id", v, "id"),
-                  doc="An anchor name.")
-    lang = property(lambda self: self._get_str("newsdoc_node_get_lang"),
-                    lambda self, v: self._set_str("newsdoc_node_set_lang", v, "lang"),
-                    doc="The node's own language (BCP 47) where it differs from its parent, else None.")
+    @property
+    def url(self) -> Optional[str]:
+        """A link's target, an image's or figure's source ("media:NAME" or a URL)."""
+        return self._get_str("newsdoc_node_get_url")
+
+    @url.setter
+    def url(self, value: Optional[str]) -> None:
+        self._set_str("newsdoc_node_set_url", value, "url")
+
+    @property
+    def title(self) -> Optional[str]:
+        """A link's tooltip, an image's or figure's alt text."""
+        return self._get_str("newsdoc_node_get_title")
+
+    @title.setter
+    def title(self, value: Optional[str]) -> None:
+        self._set_str("newsdoc_node_set_title", value, "title")
+
+    @property
+    def info(self) -> Optional[str]:
+        """A code block's language; a raw block's format."""
+        return self._get_str("newsdoc_node_get_info")
+
+    @info.setter
+    def info(self, value: Optional[str]) -> None:
+        self._set_str("newsdoc_node_set_info", value, "info")
+
+    @property
+    def id(self) -> Optional[str]:
+        """An anchor name."""
+        return self._get_str("newsdoc_node_get_id")
+
+    @id.setter
+    def id(self, value: Optional[str]) -> None:
+        self._set_str("newsdoc_node_set_id", value, "id")
+
+    @property
+    def lang(self) -> Optional[str]:
+        """The node's own language (BCP 47) where it differs from its parent, else None."""
+        return self._get_str("newsdoc_node_get_lang")
+
+    @lang.setter
+    def lang(self, value: Optional[str]) -> None:
+        self._set_str("newsdoc_node_set_lang", value, "lang")
 
     @property
     def dir(self) -> Optional[str]:
@@ -1105,7 +1134,7 @@ def convert(src: Source, dst: Target, *, from_format: Optional[str] = None, to_f
 
     >>> newsdoc.convert("article.docx", "article.epub", title="...")
     """
-    opts = dict(options or {})
+    opts: Dict[str, Any] = dict(options or {})
     doc = read(src, from_format, on_warning=on_warning, **opts)
     for key, value in metadata.items():
         if key in ("authors", "keywords"):
