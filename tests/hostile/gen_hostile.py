@@ -47,6 +47,7 @@ class Entry:
         self.local_name = None  # a different name in the local header
         self.offset = None  # force the central directory's offset
         self.skip_local = False  # no local header/data written for it
+        self.extra = b""  # extra field, in both headers
         for k, v in kw.items():
             setattr(self, k, v)
 
@@ -55,7 +56,7 @@ def local_header(e):
     name = e.local_name if e.local_name is not None else e.name
     return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, e.flags, e.method, 0, 0x21,
                        e.crc & 0xFFFFFFFF, e.csize & 0xFFFFFFFF, e.usize & 0xFFFFFFFF,
-                       len(name), 0) + name
+                       len(name), len(e.extra)) + name + e.extra
 
 
 def build_zip(entries, eocd_count=None, cd_offset_delta=0):
@@ -71,8 +72,8 @@ def build_zip(entries, eocd_count=None, cd_offset_delta=0):
     for e in entries:
         out += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, e.flags, e.method, 0, 0x21,
                            e.crc & 0xFFFFFFFF, e.csize & 0xFFFFFFFF, e.usize & 0xFFFFFFFF,
-                           len(e.name), 0, 0, 0, 0, 0o100644 << 16, e.offset & 0xFFFFFFFF)
-        out += e.name
+                           len(e.name), len(e.extra), 0, 0, 0, 0o100644 << 16, e.offset & 0xFFFFFFFF)
+        out += e.name + e.extra
     cd_size = len(out) - cd_start
     n = len(entries) if eocd_count is None else eocd_count
     out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n & 0xFFFF, n & 0xFFFF, cd_size,
@@ -432,14 +433,27 @@ def gen(outdir, heavy=True):
     ents[2].comp = bytes(12) + ents[2].comp
     ents[2].csize = len(ents[2].comp)
     case("docx-encrypted", "docx", build_zip(ents))
-    for meth, label in [(77, "unknown-method"), (99, "aes-method")]:
+    def aes(e):
+        """WinZip AES-256 (method 99, extra 0x9901): salt, verifier, data, MAC."""
+        e.method, e.flags = 99, e.flags | 1
+        e.extra = struct.pack("<HHH2sBH", 0x9901, 7, 2, b"AE", 3, 8)
+        e.comp = bytes((i * 37 + 11) & 0xFF for i in range(18)) + e.comp + bytes(10)
+        e.csize, e.crc = len(e.comp), 0
+
+    for label in ("unknown-method", "aes-method"):
         p = epub_parts()
         ents = [Entry(a, b, 0 if a == "mimetype" else 8) for a, b in p]
-        ents[4].method = meth
+        if label == "aes-method":
+            aes(ents[4])
+        else:
+            ents[4].method = 77
         case(f"epub-{label}", "epub", build_zip(ents))
         p = docx_parts()
         ents = [Entry(a, b, 8) for a, b in p]
-        ents[2].method = meth
+        if label == "aes-method":
+            aes(ents[2])
+        else:
+            ents[2].method = 77
         case(f"docx-{label}", "docx", build_zip(ents))
 
     # ---- truncated and corrupted ---------------------------------------
