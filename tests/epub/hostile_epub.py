@@ -104,6 +104,20 @@ def cases():
     selfref["OEBPS/p.opf"] = opf([("c1", "c1.xhtml", "application/xhtml+xml"), ("me", "p.opf", "application/xhtml+xml"),
                                   ("out", "../../x.xhtml", "application/xhtml+xml")], ["me", "out", "c1"])
     c.append(("spine-names-the-opf-and-outside", selfref, {"ok": lambda j: count(j, "paragraph") == 1}))
+    # Entity references in nav.xhtml and the NCX (the table-of-contents
+    # walkers must not follow them out of the tree), in a chapter without
+    # headings so that the label would be used.
+    ent = '<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY y "why">]>'
+    navbook = chapter_book("<p>x</p>", {
+        "OEBPS/nav.xhtml": '<?xml version="1.0"?>' + ent + '<html xmlns="http://www.w3.org/1999/xhtml" '
+                           'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>n</title></head><body>'
+                           '<nav epub:type="toc"><ol><li><a href="c1.xhtml">A &x; &y; B</a></li>'
+                           '<li><a href="../../../etc/passwd">out</a></li></ol></nav></body></html>',
+        "OEBPS/toc.ncx": '<?xml version="1.0"?>' + ent.replace("html", "ncx") +
+                         '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap><navPoint id="a">'
+                         '<navLabel><text>&x;&y;</text></navLabel><content src="c1.xhtml"/></navPoint></navMap></ncx>'},
+        [("nav", "nav.xhtml\" properties=\"nav", "application/xhtml+xml"), ("ncx", "toc.ncx", "application/x-dtbncx+xml")])
+    c.append(("entities-in-nav-and-ncx", navbook, {"ok": lambda j: count(j, "paragraph") == 1, "absent": "root:"}))
     # Not a zip at all, and a truncated one.
     c.append(("not-a-zip", b"this is not an epub", {"error": []}))
     return c
