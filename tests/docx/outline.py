@@ -70,7 +70,10 @@ def pandoc_outline(doc):
         elif t in ("BulletList", "OrderedList"):
             items.append(("L",))
         elif t == "Table":
-            items.append(("T",))
+            _, _, _, head, bodies, _ = c
+            hrows = head[1]
+            rows = hrows + [r for body in bodies for r in body[2] + body[3]]
+            items.append(("T", len(rows), sum(len(r[1]) for r in rows), len(hrows)))
         elif t == "BlockQuote":
             items.append(("Q",))
         elif t == "CodeBlock":
@@ -161,7 +164,9 @@ def nd_outline(doc):
         elif t == "list":
             items.append(("L",))
         elif t == "table":
-            items.append(("T",))
+            rows = n.get("children", [])
+            items.append(("T", len(rows), sum(len(r.get("children", [])) for r in rows),
+                          sum(1 for r in rows if r.get("header"))))
         elif t == "blockquote":
             items.append(("Q",))
         elif t == "code_block":
@@ -187,7 +192,7 @@ def summary(items):
         "headings": [i for i in items if i[0] == "H"],
         "paragraphs": sum(1 for i in items if i[0] == "P"),
         "lists": sum(1 for i in items if i[0] == "L"),
-        "tables": sum(1 for i in items if i[0] == "T"),
+        "tables": [i[1:] for i in items if i[0] == "T"],  # (rows, cells, header rows)
         "quotes": sum(1 for i in items if i[0] == "Q"),
     }
 

@@ -1,6 +1,7 @@
 """Every .docx of ../shared/corpus/docx reads without error, and our outline
-(headings with levels, paragraphs, lists, tables, quotes) agrees with
-pandoc's reading of the same file.  Prints the agreement per file.
+(headings with levels, paragraphs, lists, tables as rows/cells/header rows,
+quotes) agrees with pandoc's reading of the same file.  Prints the
+agreement per file.
 
 Fails when a file cannot be read, or when headings or the paragraph count
 differ on a file not listed in KNOWN (each entry says why we differ from
@@ -49,7 +50,7 @@ def main():
         except Exception:  # noqa: BLE001
             a = outline.summary(ours)
             print("%-55s pandoc 2.17 cannot read it; ours: %d headings, %d paragraphs, %d lists, %d tables"
-                  % (name, len(a["headings"]), a["paragraphs"], a["lists"], a["tables"]))
+                  % (name, len(a["headings"]), a["paragraphs"], a["lists"], len(a["tables"])))
             n_nopandoc[0] += 1
             continue
         a, b = outline.summary(ours), outline.summary(theirs)
@@ -59,6 +60,8 @@ def main():
             full[k] += same
             if k == "headings":
                 parts.append("headings %s (%d/%d)" % ("ok" if same else "DIFF", len(a[k]), len(b[k])))
+            elif k == "tables":
+                parts.append("tables %d%s" % (len(a[k]), "" if same else " DIFF %s != %s" % (a[k], b[k])))
             else:
                 parts.append("%s %s%s" % (k[:5], a[k], "" if same else "!=%d" % b[k]))
         print("%-55s %s" % (name, "  ".join(parts)))

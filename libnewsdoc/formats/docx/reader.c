@@ -1761,6 +1761,15 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
   xmlNode *tpr = child_w(tbl, "tblPr");
   xmlNode *bv = child_w(tpr, "bidiVisual");
   t->dir = (uint8_t)(bv && onoff(bv) ? NEWSDOC_DIR_RTL : NEWSDOC_DIR_LTR);
+  /* The table style's first-row formatting (w:tblLook firstRow) makes the
+   * first row a header row, as Word shows it and pandoc reads it. */
+  int first_row_header = 0;
+  xmlNode *look = child_w(tpr, "tblLook");
+  if (look) {
+    const char *fr = wattr(look, "firstRow"), *v = wattr(look, "val");
+    if (fr) first_row_header = !strcmp(fr, "1") || !strcmp(fr, "true") || !strcmp(fr, "on");
+    else if (v) first_row_header = (strtoul(v, NULL, 16) & 0x0020) != 0;
+  }
   int rc = append_block(b, parent, t);
   if (rc) return rc;
   newsdoc_node **vm = NULL; /* per grid column: the cell a vertical merge continues */
@@ -1779,6 +1788,7 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
     newsdoc_node *row = nd_node_alloc(NEWSDOC_NODE_TABLE_ROW);
     if (!row) { rc = nd_oom("docx: table"); break; }
     if (trpr && child_w(trpr, "tblHeader") && onoff(child_w(trpr, "tblHeader"))) row->flags |= ND_NODE_HEADER;
+    if (first_row_header && !t->first) row->flags |= ND_NODE_HEADER;
     if ((rc = append_block(b, t, row))) break;
     size_t col = 0;
     xmlNode *gb = trpr ? child_w(trpr, "gridBefore") : NULL;
