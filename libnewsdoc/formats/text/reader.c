@@ -467,9 +467,9 @@ typedef struct {
 
 static int flush_pending(reader *r, pending *p) {
   int rc = 0;
-  if (p->parent && p->text.len) {
-    if (!nd_buf_ok(&p->text)) rc = nd_oom("text: paragraph");
-    else if (!add_textblock(r, p->parent, NEWSDOC_NODE_PARAGRAPH, p->text.data, p->text.len)) rc = newsdoc_error_last()->code ? newsdoc_error_last()->code : NEWSDOC_ENOMEM;
+  if (!nd_buf_ok(&p->text)) rc = nd_oom("text: paragraph");
+  else if (p->parent && p->text.len) {
+    if (!add_textblock(r, p->parent, NEWSDOC_NODE_PARAGRAPH, p->text.data, p->text.len)) rc = newsdoc_error_last()->code ? newsdoc_error_last()->code : NEWSDOC_ENOMEM;
   }
   nd_buf_clear(&p->text);
   p->parent = NULL;
@@ -688,13 +688,15 @@ static int build_list(reader *r, size_t *i, newsdoc_node **out) {
   if (loose) {
     /* every list of the tree shares the style of the outer list */
     newsdoc_iter *it = NULL;
-    if (newsdoc_iter_new(&it, root) == 0) {
-      newsdoc_event ev;
-      while ((ev = newsdoc_iter_next(it)) != NEWSDOC_EVENT_DONE)
-        if (ev == NEWSDOC_EVENT_ENTER && newsdoc_node_get_type(newsdoc_iter_node(it)) == NEWSDOC_NODE_LIST)
-          newsdoc_node_set_list_tight(newsdoc_iter_node(it), 0);
-      newsdoc_iter_free(it);
+    if ((rc = newsdoc_iter_new(&it, root))) {
+      nd_node_free_tree(root);
+      return rc;
     }
+    newsdoc_event ev;
+    while ((ev = newsdoc_iter_next(it)) != NEWSDOC_EVENT_DONE)
+      if (ev == NEWSDOC_EVENT_ENTER && newsdoc_node_get_type(newsdoc_iter_node(it)) == NEWSDOC_NODE_LIST)
+        newsdoc_node_set_list_tight(newsdoc_iter_node(it), 0);
+    newsdoc_iter_free(it);
   }
   *i = j;
   *out = root;

@@ -71,7 +71,7 @@ static int link_is_bare(const newsdoc_node *link) {
   if (!url) return 1;
   char *t = NULL;
   size_t tl = 0;
-  if (newsdoc_node_text(link, &t, &tl)) return 0;
+  if (newsdoc_node_text(link, &t, &tl)) return -1;
   int bare = (strlen(url) == tl && !memcmp(url, t, tl)) ||
              (!strncmp(url, "http://", 7) && strlen(url + 7) == tl && !memcmp(url + 7, t, tl));
   newsdoc_free(t);
@@ -101,7 +101,14 @@ static int render_inlines(writer *w, const newsdoc_node *block, nd_buf *b) {
       case NEWSDOC_NODE_EMPH: nd_buf_puts(b, "*"); break;
       case NEWSDOC_NODE_QUOTED: nd_buf_puts(b, "\""); break;
       case NEWSDOC_NODE_LINK:
-        if (!enter && !link_is_bare(n)) nd_buf_printf(b, " (%s)", newsdoc_node_get_url(n));
+        if (!enter) {
+          int bare = link_is_bare(n);
+          if (bare < 0) {
+            rc = newsdoc_error_last()->code ? newsdoc_error_last()->code : NEWSDOC_ENOMEM;
+            goto out;
+          }
+          if (!bare) nd_buf_printf(b, " (%s)", newsdoc_node_get_url(n));
+        }
         break;
       case NEWSDOC_NODE_SOFT_BREAK: nd_buf_putc(b, ' '); break;
       case NEWSDOC_NODE_LINE_BREAK: nd_buf_putc(b, '\n'); break;
@@ -374,6 +381,7 @@ static int write_blocks(writer *w, newsdoc_node *root) {
           if (row.len) nd_buf_puts(&row, " | ");
           nd_buf_put(&row, w->line.data ? w->line.data : "", w->line.len);
         }
+        if (!rc && !nd_buf_ok(&row)) rc = nd_oom("text: table");
         if (!rc) {
           const newsdoc_node *table = newsdoc_node_parent(n);
           long keep = w->wrap;
@@ -408,7 +416,7 @@ static int write_blocks(writer *w, newsdoc_node *root) {
           nd_buf_putc(&fig, ' ');
           nd_buf_put(&fig, w->line.data ? w->line.data : "", w->line.len);
         }
-        rc = write_text_block(w, n, fig.data ? fig.data : "", fig.len);
+        rc = nd_buf_ok(&fig) ? write_text_block(w, n, fig.data ? fig.data : "", fig.len) : nd_oom("text: figure");
         nd_buf_free(&fig);
         newsdoc_iter_reset(it, n, NEWSDOC_EVENT_EXIT);
         break;
@@ -452,6 +460,10 @@ int nd_text_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
       nd_buf_puts(&by, newsdoc_meta_get_nth(doc, NEWSDOC_META_AUTHOR, k));
     }
   }
+  if (!nd_buf_ok(&by)) {
+    rc = nd_oom("text: byline");
+    goto done;
+  }
   for (size_t k = 0; k < by.len; k++)
     if (by.data[k] == '\n' || by.data[k] == '\r') by.data[k] = ' ';
   size_t ms, me;
@@ -459,6 +471,11 @@ int nd_text_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   if (title && *title) {
     nd_buf t = ND_BUF_INIT;
     nd_buf_puts(&t, title);
+    if (!nd_buf_ok(&t)) {
+      nd_buf_free(&t);
+      rc = nd_oom("text: title");
+      goto done;
+    }
     for (size_t k = 0; k < t.len; k++)
       if (t.data[k] == '\n' || t.data[k] == '\r') t.data[k] = ' ';
     underline(&w, t.data ? t.data : "", t.len, '=');
@@ -492,6 +509,7 @@ int nd_text_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   }
   if (!rc && !nd_buf_ok(&w.out)) rc = nd_oom("text: output");
   if (!rc && w.out.len) rc = newsdoc_sink_write(sink, w.out.data, w.out.len);
+done:
   nd_buf_free(&by);
   nd_buf_free(&w.out);
   nd_buf_free(&w.line);
