@@ -296,3 +296,17 @@ Test(markdown_writer, emphasis_edges) {
   newsdoc_doc_free(back);
   newsdoc_doc_free(d);
 }
+
+Test(markdown_writer, newlines_inside_text_stay_one_paragraph) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  para(newsdoc_doc_root(d), "first line\n\n\n   # second line\r\n- third");
+  expect(d, "first line\n\\# second line\n\\- third\n");
+  char *md = write_md(d);
+  newsdoc_doc *back = NULL;
+  cr_assert_eq(newsdoc_read(&back, md, strlen(md), "markdown", NULL, NULL), 0);
+  cr_assert_eq(newsdoc_node_child_count(newsdoc_doc_root(back)), 1, "still one paragraph");
+  newsdoc_free(md);
+  newsdoc_doc_free(back);
+  newsdoc_doc_free(d);
+}

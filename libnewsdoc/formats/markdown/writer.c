@@ -125,7 +125,9 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
         if (c == '\r' && i + 1 < len && s[i + 1] == '\n') i++;
         nd_buf_putc(out, in_table ? ' ' : '\n');
         i++;
-        while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
+        /* blanks and further newlines: one soft break (a blank line
+         * would end the paragraph) */
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
         esc_at = in_table ? (size_t)-1 : line_start_escape(s, len, i);
         run = i;
         i--;
@@ -490,6 +492,8 @@ static void begin_block(md_writer *w, const newsdoc_node *n, int *div) {
   *div = 0;
   const char *lang;
   newsdoc_dir dir;
+  if (n->type == NEWSDOC_NODE_HEADING && (n->lang || n->dir) && own_attrs(w, n, &lang, &dir) && !w->warned_attr++)
+    newsdoc_ctx_warn(w->ctx, "markdown: the language/direction of a heading is not kept (that of its section is)");
   if (n->type != NEWSDOC_NODE_ITEM && n->type != NEWSDOC_NODE_HEADING && own_attrs(w, n, &lang, &dir)) {
     nd_buf tag = ND_BUF_INIT;
     nd_buf_puts(&tag, "<div");
