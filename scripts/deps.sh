@@ -8,7 +8,7 @@ build_pkgs=(build-essential cmake pkg-config libzip-dev libxml2-dev libicu-dev l
 # The real consumers the tests call, and the tools of the hardening suite.
 test_pkgs=(pandoc epubcheck default-jre-headless chromium libreoffice-writer-nogui
            python3-cffi python3-pytest python3-distributed python3-docx
-           python3-pip python3-setuptools python3-wheel
+           python3-pip python3-setuptools python3-wheel mypy
            abigail-tools valgrind strace clang libclang-rt-14-dev)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

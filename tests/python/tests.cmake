@@ -2,6 +2,7 @@
 # under Debian's /usr/bin/python3 against the libnewsdoc just built.
 #   python.bindings   tests/python except the Dask batch test
 #   python.batch_dask tests/python/test_batch_dask.py (a LocalCluster, 2 workers)
+#   python.typing     tests/python/test_typing.py (mypy --strict; skips without mypy)
 # pytest exits 5 when it collected no test: ctest reports that as skipped.
 # The tests write only under the build tree (--basetemp) and leave no cache
 # or __pycache__ in the source tree.
@@ -36,11 +37,11 @@ endif()
 if(_py_missing)
   set(_py_skip "skipped: python3-pytest or python3-cffi is not installed (scripts/deps.sh)")
 endif()
-foreach(_t bindings batch_dask)
+foreach(_t bindings batch_dask typing)
   if(_t STREQUAL "bindings")
-    set(_sel --ignore=${_py_dir}/test_batch_dask.py ${_py_dir})
+    set(_sel --ignore=${_py_dir}/test_batch_dask.py --ignore=${_py_dir}/test_typing.py ${_py_dir})
   else()
-    set(_sel ${_py_dir}/test_batch_dask.py)
+    set(_sel ${_py_dir}/test_${_t}.py)
   endif()
   if(_py_skip)
     add_test(NAME python.${_t} COMMAND ${NEWSDOC_PYTHON} -c "print('${_py_skip}'); raise SystemExit(5)")
