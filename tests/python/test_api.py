@@ -256,3 +256,21 @@ def test_node_constructors():
     top.append(sec)
     sec.append(generic)
     assert doc.outline() == [(1, "أ"), (2, "عنوان فرعي"), (3, "")]
+
+
+def test_c_string_arguments_refuse_nul_and_wrong_types(tmp_path):
+    data = build_article().to_bytes("json")
+    with pytest.raises(newsdoc.UsageError, match="NUL"):
+        newsdoc.read(data, "json\x00ignored")        # would be cut to "json" in C
+    with pytest.raises(newsdoc.UsageError, match="NUL"):
+        newsdoc.read(str(tmp_path / "a\x00b.json"))
+    doc = newsdoc.Document()
+    with pytest.raises(newsdoc.UsageError, match="NUL"):
+        doc.metadata["ti\x00tle"] = "x"
+    with pytest.raises(TypeError):
+        doc.metadata["title"] = b"bytes"
+    with pytest.raises(TypeError):
+        doc.metadata["title"] = 5
+    with pytest.raises(TypeError):
+        newsdoc.read(data, 5)
+    assert list(doc.metadata) == []

@@ -59,7 +59,16 @@ def _bytes_arg(s: Optional[str], what: str) -> Any:
         return ffi.NULL
     if not isinstance(s, str):
         raise TypeError("%s must be a str, not %s" % (what, type(s).__name__))
+    if "\x00" in s:  # a C string would end there
+        raise UsageError("%s must not contain a NUL character" % what)
     return s.encode("utf-8")
+
+
+def _path_arg(p: PathLike) -> bytes:
+    b = os.fsencode(p)
+    if b"\x00" in b:
+        raise UsageError("a path must not contain a NUL character")
+    return b
 
 
 def _raise(rc: int) -> None:
@@ -227,7 +236,7 @@ def format_for_filename(filename: PathLike, writing: bool = False) -> FormatInfo
     """The format whose extensions match ``filename`` (only formats that can
     write when ``writing``); NotFoundError when none does."""
     f = ffi.new("newsdoc_format *")
-    _check(_lib().newsdoc_format_for_filename(os.fsencode(filename), 1 if writing else 0, f))
+    _check(_lib().newsdoc_format_for_filename(_path_arg(filename), 1 if writing else 0, f))
     return _format_info(f)
 
 
@@ -238,7 +247,7 @@ def detect(data: bytes, filename: Optional[PathLike] = None) -> Tuple[str, int]:
     data = bytes(data)
     name = ffi.new("const char **")
     score = ffi.new("int *")
-    fn = os.fsencode(filename) if filename is not None else ffi.NULL
+    fn = _path_arg(filename) if filename is not None else ffi.NULL
     _check(_lib().newsdoc_probe(data, len(data), fn, name, score))
     return _str(name[0]) or "", int(score[0])
 
@@ -795,6 +804,8 @@ class Metadata(MutableMapping[str, str]):
             v = value.encode("utf-8")
             _check(lib.newsdoc_meta_set(self._ptr, k, v, len(v)))
             return
+        if isinstance(value, (bytes, bytearray)) or not isinstance(value, Sequence):
+            raise TypeError("a metadata value is a str or a list of str, not %s" % type(value).__name__)
         values = [_bytes_arg(x, "value") for x in value]
         if lib.newsdoc_meta_count(self._ptr, k):
             _check(lib.newsdoc_meta_remove(self._ptr, k))
@@ -1033,7 +1044,7 @@ class Document:
         ``on_warning`` and ``cancel`` as for :meth:`to_bytes`."""
         if isinstance(target, (str, os.PathLike)):
             opts = _Options(options, on_warning, cancel)
-            rc = _lib().newsdoc_write_file(self._ptr, _bytes_arg(format, "format"), os.fsencode(target),
+            rc = _lib().newsdoc_write_file(self._ptr, _bytes_arg(format, "format"), _path_arg(target),
                                            opts.ptr)
             opts.run(rc)
             return
@@ -1091,7 +1102,7 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
     fmt = _bytes_arg(format, "format")
     if isinstance(source, (str, os.PathLike)):
         opts = _Options(options, on_warning, cancel)
-        rc = lib.newsdoc_read_file(out, os.fsencode(source), fmt, opts.ptr)
+        rc = lib.newsdoc_read_file(out, _path_arg(source), fmt, opts.ptr)
     else:
         if isinstance(source, (bytes, bytearray, memoryview)):
             data = bytes(source)
@@ -1108,7 +1119,7 @@ def read(source: Source, format: Optional[str] = None, *, filename: Optional[Pat
             raise TypeError("source must be a path, bytes or a binary file object, not %s"
                             % type(source).__name__)
         opts = _Options(options, on_warning, cancel)
-        hint = os.fsencode(filename) if filename is not None else ffi.NULL
+        hint = _path_arg(filename) if filename is not None else ffi.NULL
         rc = lib.newsdoc_read(out, data, len(data), fmt, hint, opts.ptr)
     doc = None
     if rc == 0:
