@@ -115,3 +115,18 @@ def test_usage_errors(tmp_path):
     assert r.returncode == 2 and "not a directory" in r.stderr
     r = run_batch(tmp_path / "in", tmp_path / "out", "-t", "json", "--opt", "novalue", "--workers", "1")
     assert r.returncode == 2 and "KEY=VALUE" in r.stderr
+
+
+def test_options_reach_the_workers(tmp_path):
+    doc = build_article()
+    (tmp_path / "in").mkdir()
+    doc.write(tmp_path / "in" / "a.json")
+    (tmp_path / "in" / "small.json").write_bytes(b'{"newsdoc":1,"body":[]}')
+    r = run_batch(tmp_path / "in", tmp_path / "out", "-t", "json", "--workers", "1", "--opt", "max-input-size=200",
+                  "--report", tmp_path / "r.json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    files = {f["input"]: f for f in json.loads((tmp_path / "r.json").read_text("utf-8"))["files"]}
+    assert files["a.json"]["status"] == "failed" and "max-input-size" in files["a.json"]["reason"]
+    assert "SizeLimitError" in files["a.json"]["reason"]
+    assert files["small.json"]["status"] == "converted"
+    assert (tmp_path / "out" / "small.json").is_file() and not (tmp_path / "out" / "a.json").exists()
