@@ -150,7 +150,22 @@ static void pop(md_reader *r) {
 
 /* The node new blocks go into. */
 static newsdoc_node *block_parent(md_reader *r) {
-  while (r->n && r->stack[r->n - 1].kind == K_IMPLICIT) pop(r);
+  /* a block ends the implicit paragraph of a tight item, and any raw
+   * <span> left open in it */
+  int implicit = 0;
+  for (size_t i = r->n; i > 0 && !implicit; i--) {
+    unsigned char k = r->stack[i - 1].kind;
+    if (k == K_IMPLICIT) implicit = 1;
+    else if (k != K_SPAN) break;
+  }
+  if (implicit) {
+    flush_text(r);
+    while (r->n && (r->stack[r->n - 1].kind == K_SPAN || r->stack[r->n - 1].kind == K_IMPLICIT)) {
+      int was_implicit = r->stack[r->n - 1].kind == K_IMPLICIT;
+      pop(r);
+      if (was_implicit) break;
+    }
+  }
   for (size_t i = r->n; i > 0; i--)
     if (r->stack[i - 1].node) return r->stack[i - 1].node;
   return r->nsect ? r->sect[r->nsect - 1] : r->root;
@@ -181,16 +196,15 @@ static newsdoc_node *add_block(md_reader *r, newsdoc_node_type t) {
 
 /* The node inline content goes into; a tight list item gets a paragraph. */
 static newsdoc_node *inline_parent(md_reader *r) {
-  if (!r->n) return NULL;
-  md_frame *f = &r->stack[r->n - 1];
-  if (f->node && (f->node->type == NEWSDOC_NODE_ITEM || f->node->type == NEWSDOC_NODE_BLOCKQUOTE)) {
-    newsdoc_node *p = add_node(r, f->node, NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node *near = NULL;
+  for (size_t i = r->n; i > 0 && !near; i--) near = r->stack[i - 1].node;
+  if (near && (near->type == NEWSDOC_NODE_ITEM || near->type == NEWSDOC_NODE_BLOCKQUOTE)) {
+    newsdoc_node *p = add_node(r, near, NEWSDOC_NODE_PARAGRAPH);
     if (!p || push(r, p, K_IMPLICIT, 0)) return NULL;
     return p;
   }
-  for (size_t i = r->n; i > 0; i--)
-    if (r->stack[i - 1].node) return r->stack[i - 1].node;
-  return NULL;
+  if (!near) fail(r, newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: inline content outside a block"));
+  return near;
 }
 
 static int add_text(md_reader *r, const char *s, size_t len) {
@@ -430,6 +444,11 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud) {
 /* Close frames down to (and including) the one md4c opened as `md`. */
 static int close_to(md_reader *r, int md) {
   if (flush_text(r)) return -1;
+  /* md4c 0.4.8 can send a leave without its enter (e.g. "**" inside a
+   * link destination paired with one after it): ignore such a leave */
+  size_t k = r->n;
+  while (k && !(r->stack[k - 1].md == md && r->stack[k - 1].kind != K_IMPLICIT && r->stack[k - 1].kind != K_SPAN)) k--;
+  if (!k) return 0;
   while (r->n) {
     md_frame f = r->stack[r->n - 1];
     pop(r);
@@ -513,6 +532,8 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud) {
     if (type == MD_SPAN_IMG) r->img_depth++;
     return 0;
   }
+  /* the paragraph of a tight item first, below the span's frame */
+  if (!inline_parent(r)) return -1;
   switch (type) {
   case MD_SPAN_EM:
   case MD_SPAN_STRONG:

@@ -244,7 +244,7 @@ static void put_url(nd_buf *b, const char *u) {
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)u[i];
     if (c == '\n' || c == '\r') { nd_buf_puts(b, "%0A"); continue; }
-    if (c == '\\' || c == '<' || c == '>' || (!angle && (c == '(' || c == ')')) ||
+    if (c == '\\' || c == '<' || c == '>' || c == '*' || c == '`' || (!angle && (c == '(' || c == ')')) ||
         (c == '&' && i + 1 < len && (u[i + 1] == '#' || is_alnum_ascii((unsigned char)u[i + 1]))))
       nd_buf_putc(b, '\\');
     nd_buf_putc(b, (char)c);
