@@ -212,3 +212,35 @@ Test(text_writer, wrap_never_splits_words_or_urls) {
   free(out);
   newsdoc_doc_free(d);
 }
+
+static char g_warns[1024];
+static void collect(const char *f, const char *m, void *ud) {
+  (void)f; (void)ud;
+  strncat(g_warns, m, sizeof g_warns - strlen(g_warns) - 2);
+  strcat(g_warns, "\n");
+}
+
+Test(text_writer, lossy_steps_are_warnings) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  newsdoc_meta_set(d, "date", "2025-03-01", 10);
+  newsdoc_meta_add(d, "keyword", "a", 1);
+  newsdoc_meta_add(d, "keyword", "b", 1);
+  newsdoc_node *t = add(newsdoc_doc_root(d), NEWSDOC_NODE_TABLE);
+  newsdoc_node *row = add(t, NEWSDOC_NODE_TABLE_ROW);
+  add_text(add(row, NEWSDOC_NODE_TABLE_CELL), "x");
+  add_text(add(row, NEWSDOC_NODE_TABLE_CELL), "y");
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  newsdoc_options_set_warning_fn(o, collect, NULL);
+  g_warns[0] = 0;
+  char *out;
+  size_t len;
+  cr_assert_eq(newsdoc_write(d, "text", o, &out, &len), 0);
+  cr_assert_str_eq(out, "x | y\n");
+  cr_assert(strstr(g_warns, "metadata not written: date, keyword\n"), "%s", g_warns);
+  cr_assert(strstr(g_warns, "tables are written as lines"), "%s", g_warns);
+  newsdoc_free(out);
+  newsdoc_options_free(o);
+  newsdoc_doc_free(d);
+}

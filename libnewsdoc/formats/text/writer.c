@@ -42,11 +42,20 @@ typedef struct {
   size_t nnotes, capnotes;
   const newsdoc_node *note_marker; /* the note whose "[n] " starts the next block */
   size_t note_index;
+  unsigned lost; /* LOST_* kinds already warned about */
   const newsdoc_node *num_item; /* item_number's cache */
   int num_value;
 } writer;
 
 static const char UNDERLINE[] = "-~^\"+`";
+
+/* What plain text cannot hold: one warning per kind and document. */
+enum { LOST_IMAGE = 1, LOST_TABLE = 2, LOST_RAW = 4, LOST_CODE = 8 };
+static void lost(writer *w, unsigned kind, const char *what) {
+  if (w->lost & kind) return;
+  w->lost |= kind;
+  newsdoc_ctx_warn(w->ctx, "text: %s", what);
+}
 
 static size_t width(writer *w, const char *s, size_t len) { return nd_text_width(w->ws, s, len); }
 
@@ -113,6 +122,7 @@ static int render_inlines(writer *w, const newsdoc_node *block, nd_buf *b) {
       case NEWSDOC_NODE_SOFT_BREAK: nd_buf_putc(b, ' '); break;
       case NEWSDOC_NODE_LINE_BREAK: nd_buf_putc(b, '\n'); break;
       case NEWSDOC_NODE_IMAGE: {
+        lost(w, LOST_IMAGE, "images are written as their description in brackets");
         const char *t = newsdoc_node_get_title(n);
         nd_buf_printf(b, "[%s]", t && *t ? t : "image");
         break;
@@ -124,7 +134,8 @@ static int render_inlines(writer *w, const newsdoc_node *block, nd_buf *b) {
           newsdoc_iter_reset(it, n, NEWSDOC_EVENT_EXIT);
         }
         break;
-      default: break; /* SPAN, RAW_INLINE (not text) */
+      case NEWSDOC_NODE_RAW_INLINE: lost(w, LOST_RAW, "raw content was left out"); break;
+      default: break; /* SPAN: its text */
     }
   }
 out:
@@ -359,6 +370,7 @@ static int write_blocks(writer *w, newsdoc_node *root) {
         break;
       case NEWSDOC_NODE_THEMATIC_BREAK: rc = write_text_block(w, n, "* * *", 5); break;
       case NEWSDOC_NODE_CODE_BLOCK: {
+        lost(w, LOST_CODE, "code blocks are written indented and read back as paragraphs");
         size_t len;
         const char *lit = newsdoc_node_get_literal(n, &len);
         nd_buf_clear(&w->prefix);
@@ -374,6 +386,7 @@ static int write_blocks(writer *w, newsdoc_node *root) {
         break;
       }
       case NEWSDOC_NODE_TABLE_ROW: {
+        lost(w, LOST_TABLE, "tables are written as lines of cells separated by \" | \"");
         /* a row per line, cells separated by " | " */
         nd_buf row = ND_BUF_INIT;
         for (newsdoc_node *c = newsdoc_node_first_child(n); c && !rc; c = newsdoc_node_next(c)) {
@@ -402,6 +415,7 @@ static int write_blocks(writer *w, newsdoc_node *root) {
         break;
       }
       case NEWSDOC_NODE_FIGURE: {
+        lost(w, LOST_IMAGE, "images are written as their description in brackets");
         const newsdoc_node *cap = NULL;
         for (newsdoc_node *c = newsdoc_node_first_child(n); c; c = newsdoc_node_next(c))
           if (newsdoc_node_get_type(c) == NEWSDOC_NODE_CAPTION) cap = c;
@@ -421,9 +435,7 @@ static int write_blocks(writer *w, newsdoc_node *root) {
         newsdoc_iter_reset(it, n, NEWSDOC_EVENT_EXIT);
         break;
       }
-      case NEWSDOC_NODE_RAW_BLOCK:
-        newsdoc_ctx_warn(w->ctx, "text: a raw %s block was left out", newsdoc_node_get_info(n) ? newsdoc_node_get_info(n) : "");
-        break;
+      case NEWSDOC_NODE_RAW_BLOCK: lost(w, LOST_RAW, "raw content was left out"); break;
       default: break;
     }
   }
@@ -466,6 +478,27 @@ int nd_text_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   }
   for (size_t k = 0; k < by.len; k++)
     if (by.data[k] == '\n' || by.data[k] == '\r') by.data[k] = ' ';
+  /* metadata plain text has no place for */
+  {
+    nd_buf keys = ND_BUF_INIT;
+    for (size_t k = 0; k < newsdoc_meta_entry_count(doc); k++) {
+      const char *key, *val;
+      if (newsdoc_meta_entry(doc, k, &key, &val)) continue;
+      if (!strcmp(key, "title") || !strcmp(key, "byline") || !strcmp(key, "author") || !strcmp(key, "lang") ||
+          !strcmp(key, "dir"))
+        continue;
+      size_t kl = strlen(key);
+      int seen = 0;
+      for (size_t a = 0; a + kl <= keys.len; a++)
+        if (!memcmp(keys.data + a, key, kl) && (a == 0 || keys.data[a - 1] == ' ') &&
+            (a + kl == keys.len || keys.data[a + kl] == ',')) seen = 1;
+      if (seen) continue;
+      if (keys.len) nd_buf_puts(&keys, ", ");
+      nd_buf_puts(&keys, key);
+    }
+    if (keys.len && nd_buf_ok(&keys)) newsdoc_ctx_warn(ctx, "text: metadata not written: %s", keys.data);
+    nd_buf_free(&keys);
+  }
   size_t ms, me;
   int by_top = by.len && nd_text_find_marker(by.data, by.len, 1, &ms, &me);
   if (title && *title) {
