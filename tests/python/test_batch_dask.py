@@ -3,6 +3,7 @@ over a folder of mixed inputs (every registered format) with one broken file."""
 import json
 import logging
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -40,6 +41,8 @@ def make_inputs(root):
 
 def run_batch(*args, timeout=120):
     env = dict(os.environ)
+    # dask's scratch space goes under the output's parent (the test's tmp dir), not /tmp
+    env["DASK_TEMPORARY_DIRECTORY"] = str(pathlib.Path(str(args[1])).parent / "dask-scratch")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE_DIR / "bindings" / "python"),
                                                       env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True,
@@ -95,7 +98,7 @@ def test_existing_scheduler(tmp_path):
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [env_path, old]))  # for the workers
     try:
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster:
+                          silence_logs=logging.ERROR, local_directory=str(tmp_path / "dask-local")) as cluster:
             r = run_batch(tmp_path / "in", tmp_path / "out", "-t", "json", "--scheduler",
                           cluster.scheduler_address)
     finally:

@@ -29,7 +29,7 @@ def test_pip_install_offline(tmp_path):
     src = tmp_path / "src"   # build from a copy: pip writes build/ and *.egg-info next to the sources
     shutil.copytree(SOURCE_DIR / "bindings" / "python", src,
                     ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info", "*.so*"))
-    r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-index",
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-index", "--no-cache-dir",
                         "--no-warn-script-location", "--prefix", str(tmp_path / "prefix"), str(src)],
                        capture_output=True, text=True, timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
