@@ -49,3 +49,23 @@ Test(lang, guess) {
   cr_assert_null(nd_guess_lang(S("12 - 3")));
   cr_assert_null(nd_guess_lang(S("ab")));
 }
+
+#include <unicode/ubidi.h>
+#include <unicode/ustring.h>
+
+/* nd_text_dir reads ICU's bidi classes itself (no UTF-16 copy); it agrees
+ * with ubidi_getBaseDirection on text without isolates. */
+Test(lang, agrees_with_ubidi) {
+  const char *samples[] = {"123 مرحبا Hello", "«2024» Apple تطلق", "שלום world", "...", "",
+                           "\u200Fabc", "\u200Eمرحبا", "(CNN) -- دبي", "١٢٣ abc", "ـــ ب"};
+  for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+    UChar u[256];
+    int32_t n = 0;
+    UErrorCode err = U_ZERO_ERROR;
+    u_strFromUTF8(u, 256, &n, samples[i], -1, &err);
+    cr_assert(U_SUCCESS(err));
+    UBiDiDirection b = ubidi_getBaseDirection(u, n);
+    newsdoc_dir want = b == UBIDI_LTR ? NEWSDOC_DIR_LTR : b == UBIDI_RTL ? NEWSDOC_DIR_RTL : NEWSDOC_DIR_UNSET;
+    cr_assert_eq(nd_text_dir(samples[i], strlen(samples[i])), want, "sample %zu", i);
+  }
+}
