@@ -50,7 +50,7 @@ typedef struct {
 static const char UNDERLINE[] = "-~^\"+`";
 
 /* What plain text cannot hold: one warning per kind and document. */
-enum { LOST_IMAGE = 1, LOST_TABLE = 2, LOST_RAW = 4, LOST_CODE = 8 };
+enum { LOST_IMAGE = 1, LOST_TABLE = 2, LOST_RAW = 4, LOST_CODE = 8, LOST_BREAK = 16 };
 static void lost(writer *w, unsigned kind, const char *what) {
   if (w->lost & kind) return;
   w->lost |= kind;
@@ -120,7 +120,10 @@ static int render_inlines(writer *w, const newsdoc_node *block, nd_buf *b) {
         }
         break;
       case NEWSDOC_NODE_SOFT_BREAK: nd_buf_putc(b, ' '); break;
-      case NEWSDOC_NODE_LINE_BREAK: nd_buf_putc(b, '\n'); break;
+      case NEWSDOC_NODE_LINE_BREAK:
+        lost(w, LOST_BREAK, "a line break inside a paragraph reads back as the end of the paragraph");
+        nd_buf_putc(b, '\n');
+        break;
       case NEWSDOC_NODE_IMAGE: {
         lost(w, LOST_IMAGE, "images are written as their description in brackets");
         const char *t = newsdoc_node_get_title(n);
