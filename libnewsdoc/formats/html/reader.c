@@ -244,6 +244,7 @@ typedef struct {
   newsdoc_node *finish;    /* block to tidy when popped */
   int reset_ws;            /* start of a new inline block */
   int sep_after;           /* a block element flattened into inline text */
+  int own;                 /* CTX_INLINE: inl was made for this element */
   xmlNodePtr section_el;   /* a DOM <section>: restore the section on exit */
   uint8_t dir;             /* DOM's effective direction here */
   const char *lang;        /* DOM's effective language here */
@@ -390,8 +391,9 @@ static int invisible(const char *s, size_t len) {
   return 1;
 }
 
-static void finish_block(R *r, newsdoc_node *b) {
-  if (!b) return;
+/* Tidies a finished block; returns 1 when it was empty and freed. */
+static int finish_block(R *r, newsdoc_node *b) {
+  if (!b) return 0;
   trim_end(b);
   if (b->type == NEWSDOC_NODE_PARAGRAPH && b->first && b->first == b->last && b->first->type == NEWSDOC_NODE_TEXT &&
       invisible(b->first->literal, b->first->literal_len))
@@ -399,7 +401,9 @@ static void finish_block(R *r, newsdoc_node *b) {
   if (!b->first && b->type == NEWSDOC_NODE_PARAGRAPH && !b->id) {
     if (r->implicit == b) r->implicit = NULL;
     newsdoc_node_free(b);
+    return 1;
   }
+  return 0;
 }
 
 static void close_implicit(R *r) {
@@ -952,6 +956,7 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
     set_lang_dir(r, c, cf.dir, cf.lang);
     if (t == NEWSDOC_NODE_SPAN && !r->cleanup) set_id(r, c, el);
     cf.inl = c;
+    cf.own = 1;
   } else if (block) {
     /* a block flattened into inline content: keep words apart */
     if (!r->ws && inl->first) {
@@ -1073,12 +1078,15 @@ static void block_element(R *r, xmlNodePtr el, rframe *f) {
 static void pop(R *r) {
   rframe f = r->st[--r->nst];
   if (f.finish) {
-    if (f.finish->type != NEWSDOC_NODE_HEADING || f.finish->first) finish_block(r, f.finish);
+    /* the frame's inline container is the block or inside it */
+    if ((f.finish->type != NEWSDOC_NODE_HEADING || f.finish->first) && finish_block(r, f.finish)) f.inl = NULL;
     r->ws = 1;
   }
   if (f.kind == CTX_LIST && f.inl && !f.inl->first) newsdoc_node_free(f.inl);
-  if (r->cleanup && f.kind == CTX_INLINE && f.inl && !f.inl->first && !f.finish && newsdoc_node_is_inline(f.inl->type))
+  if (r->cleanup && f.own && f.inl && !f.inl->first && !f.inl->id) {
     newsdoc_node_free(f.inl);
+    f.inl = NULL;
+  }
   if (f.sep_after) {
     if (!r->ws && f.inl && f.inl->first) {
       if (nd_node_append_text(f.inl, " ", 1)) fail(r, NEWSDOC_ENOMEM);
