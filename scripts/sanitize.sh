@@ -36,16 +36,12 @@ configure_build() { # dir, targets..., -- cmake args...
 stage_asan() {
   local b=$prefix/build-asan
   configure_build "$b" -- -DNEWSDOC_SANITIZE=address,undefined || return 1
-  # Python loads the library into an uninstrumented interpreter: libasan first.
-  local libasan
-  libasan=$(gcc -print-file-name=libasan.so)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1:check_initialization_order=1
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
   export LSAN_OPTIONS=suppressions=$b/lsan.supp
   # Leaks inside the interpreters and tools the scripted tests start are
   # theirs, not the library's.
   printf 'leak:python3\nleak:libpython3\nleak:_PyObject\nleak:libcffi\n' >"$b/lsan.supp"
-  export NEWSDOC_ASAN_PRELOAD=$libasan
   # The OOM walk revisits every allocation: in the sanitized build it takes
   # every third one.
   NEWSDOC_OOM_STRIDE=${NEWSDOC_OOM_STRIDE:-3} \
