@@ -129,13 +129,19 @@ Test(registry, custom_format_converts_both_ways) {
   newsdoc_options_free(o);
   cr_assert_eq(newsdoc_format_unregister("upper"), 0);
   cr_assert_eq(newsdoc_format_unregister("upper"), NEWSDOC_ENOTFOUND);
-  cr_assert_eq(newsdoc_read(&d, in, strlen(in), NULL, NULL, NULL), NEWSDOC_EUNKNOWNFORMAT);
+  cr_assert_eq(newsdoc_read(&d, in, strlen(in), "upper", NULL, NULL), NEWSDOC_EUNKNOWNFORMAT);
+  const char *name;
+  if (newsdoc_probe(in, strlen(in), NULL, &name, NULL) == 0) cr_assert_str_neq(name, "upper");
 }
 
 static int probe_60(const char *d, size_t l, const char *fn, void *ud) {
   (void)d; (void)fn; (void)ud;
   return l >= 4 && !memcmp(d, "TIE!", 4) ? 60 : (l >= 4 && !memcmp(d, "WEAK", 4) ? 10 : 0);
 }
+
+/* Binary bytes no built-in format claims (the text format is the fallback
+ * for anything that decodes as text). */
+static const char WEAK[] = "WEAK\0\1\2\3\xff\xfe\0\0\x80";
 
 Test(registry, ties_and_weak_scores_are_errors_not_guesses) {
   newsdoc_format a = upper_format(), b = upper_format();
@@ -150,8 +156,9 @@ Test(registry, ties_and_weak_scores_are_errors_not_guesses) {
   cr_assert(strstr(newsdoc_error_last()->message, "ambiguous"), "%s", newsdoc_error_last()->message);
   cr_assert(strstr(newsdoc_error_last()->message, "tie-a 60"));
   cr_assert(strstr(newsdoc_error_last()->message, "tie-b 60"));
-  cr_assert_eq(newsdoc_probe("WEAKxyz", 7, NULL, &name, &score), NEWSDOC_EUNKNOWNFORMAT);
+  cr_assert_eq(newsdoc_probe(WEAK, sizeof WEAK - 1, NULL, &name, &score), NEWSDOC_EUNKNOWNFORMAT);
   cr_assert(strstr(newsdoc_error_last()->message, "cannot tell"), "%s", newsdoc_error_last()->message);
+  cr_assert(strstr(newsdoc_error_last()->message, "tie-a 10"), "%s", newsdoc_error_last()->message);
   cr_assert_eq(newsdoc_format_unregister("tie-b"), 0);
   cr_assert_eq(newsdoc_probe("TIE!xyz", 7, NULL, &name, &score), 0);
   cr_assert_str_eq(name, "tie-a");
