@@ -222,9 +222,16 @@ Test(docx_roundtrip, structure_survives) {
   cr_assert_str_eq(st, "USA");
   newsdoc_free(st);
   int ltr_paras = 0;
-  for (int i = 0; find(r, NEWSDOC_NODE_PARAGRAPH, i); i++)
-    if (newsdoc_node_get_dir(find(r, NEWSDOC_NODE_PARAGRAPH, i)) == NEWSDOC_DIR_LTR) ltr_paras++;
+  for (int i = 0; find(r, NEWSDOC_NODE_PARAGRAPH, i); i++) {
+    newsdoc_node *pp = find(r, NEWSDOC_NODE_PARAGRAPH, i);
+    if (newsdoc_node_get_dir(pp) != NEWSDOC_DIR_LTR) continue;
+    ltr_paras++;
+    /* its language survives (as Word's tag for it) */
+    const char *pl = newsdoc_node_get_lang(pp);
+    cr_assert(pl && !strncmp(pl, "en", 2) && (!pl[2] || pl[2] == '-'), "lang %s", pl ? pl : "(none)");
+  }
   cr_assert_eq(ltr_paras, 1);
+  cr_assert_str_eq(newsdoc_meta_get(r, "lang"), "ar");
   free(want);
   free(got);
   newsdoc_free(bytes);

@@ -821,6 +821,8 @@ typedef struct pctx {
   size_t nfields, capfields;
   int instr_depth;    /* fields whose instruction is being read */
   char *bookmark;
+  const char *lang;   /* w:lang of the runs in the paragraph's direction */
+  int lang_mixed;
   int content;        /* something visible was added */
 } pctx;
 
@@ -1243,12 +1245,22 @@ static int do_run(pctx *p, xmlNode *run) {
     }
     if (ns != NS_W) continue;
     if (!strcmp(n, "t")) {
-      const char *s = c->children && c->children->content ? (const char *)c->children->content : "";
       /* text may be split over several text nodes */
-      for (xmlNode *t = c->children; t && !rc; t = t->next)
-        if ((t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE) && t->content)
-          rc = emit_text(p, &k, (const char *)t->content, strlen((const char *)t->content));
-      (void)s;
+      for (xmlNode *t = c->children; t && !rc; t = t->next) {
+        if ((t->type != XML_TEXT_NODE && t->type != XML_CDATA_SECTION_NODE) || !t->content) continue;
+        size_t tl = strlen((const char *)t->content);
+        /* the language of text in the paragraph's direction (islands of
+         * the other direction do not decide it) */
+        if (!p->instr_depth && !p->lang_mixed && nd_docx_text_dir((const char *)t->content, tl) == p->para_dir) {
+          xmlNode *lg = child_w(child_w(run, "rPr"), "lang");
+          const char *lv = lg ? wattr(lg, p->para_dir == 2 ? "bidi" : "val") : NULL;
+          if (lv && *lv) {
+            if (!p->lang) p->lang = lv;
+            else if (strcmp(p->lang, lv)) p->lang_mixed = 1;
+          }
+        }
+        rc = emit_text(p, &k, (const char *)t->content, tl);
+      }
     } else if (!strcmp(n, "instrText")) {
       if (p->nfields && !p->fields[p->nfields - 1].result)
         for (xmlNode *t = c->children; t; t = t->next)
@@ -1702,6 +1714,11 @@ static int do_paragraph(bctx *b, xmlNode *para) {
     pn->id = p.bookmark;
     p.bookmark = NULL;
   }
+  /* kept only where it differs from the document's (normalise_dirs) */
+  if (p.lang && !p.lang_mixed && nd_utf8_valid(p.lang, strlen(p.lang)) && !(pn->lang = nd_strdup(p.lang))) {
+    nd_node_free_tree(pn);
+    return nd_oom("docx: language");
+  }
   int bullet = 0, start = 1;
   if (pi.kind == K_HEADING && !b->in_note) {
     close_open(b, 1);
@@ -2057,6 +2074,14 @@ static void sort_meta(newsdoc_doc *d) {
 /* ---- direction clean-up ------------------------------------------------------------------------------ */
 
 /* Blocks keep their direction only where it differs from their parent's. */
+/* Languages: the same language as the parent's (ar-SA under ar) is not
+ * repeated. */
+static int same_language(const char *a, const char *b) {
+  if (!a || !b) return 0;
+  size_t la = strcspn(a, "-_"), lb = strcspn(b, "-_");
+  return la == lb && !strncasecmp(a, b, la);
+}
+
 static void normalise_dirs(newsdoc_doc *doc) {
   newsdoc_node *root = doc->root;
   for (newsdoc_node *n = root->first; n;) {
@@ -2064,6 +2089,13 @@ static void normalise_dirs(newsdoc_doc *doc) {
       newsdoc_dir pd = newsdoc_node_effective_dir(n->parent, doc);
       if (pd == NEWSDOC_DIR_UNSET) pd = NEWSDOC_DIR_LTR;
       if (pd == n->dir) n->dir = NEWSDOC_DIR_UNSET;
+    }
+    if (n->lang && newsdoc_node_is_block((newsdoc_node_type)n->type)) {
+      const char *pl = newsdoc_node_effective_lang(n->parent, doc);
+      if (pl && same_language(pl, n->lang)) {
+        nd_free(n->lang);
+        n->lang = NULL;
+      }
     }
     if (n->first) { n = n->first; continue; }
     while (n && n != root && !n->next) n = n->parent;
