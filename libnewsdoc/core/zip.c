@@ -379,7 +379,7 @@ int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int 
     zip_source_free(s);
     return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot add \"%s\": %s", name, zip_strerror(w->za));
   }
-  if (zip_set_file_compression(w->za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 9) ||
+  if (zip_set_file_compression(w->za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 6) ||
       zip_file_set_mtime(w->za, (zip_uint64_t)idx, w->dos_time, 0))
     return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot set \"%s\": %s", name, zip_strerror(w->za));
   return 0;
