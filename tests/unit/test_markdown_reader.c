@@ -161,6 +161,18 @@ Test(markdown_reader, front_matter_errors) {
   cr_assert_eq(rc, NEWSDOC_ELIMIT_DEPTH, "%s", newsdoc_error_last()->message);
   cr_assert_null(d);
 
+  /* more entries than max-attributes: a count error, not quadratic time */
+  {
+    size_t cap = 64 + 20 * 2000, k = 0;
+    char *big = malloc(cap);
+    k += (size_t)snprintf(big + k, cap - k, "---\n");
+    for (int i = 0; i < 1500; i++) k += (size_t)snprintf(big + k, cap - k, "k%d: v\n", i);
+    snprintf(big + k, cap - k, "---\nx\n");
+    rc = read_md(&d, big, NULL);
+    cr_assert_eq(rc, NEWSDOC_ELIMIT_COUNT, "%s", newsdoc_error_last()->message);
+    free(big);
+  }
+
   /* "---" then a blank line is a thematic break, not front matter */
   d = md("---\n\ntext\n");
   cr_assert_not_null(nth(d, NEWSDOC_NODE_THEMATIC_BREAK, 0));

@@ -2,6 +2,7 @@
  * depth counted and bounded), and metadata values as Markdown inline text,
  * the way pandoc reads and writes them. */
 #include <md4c.h>
+#include <stdlib.h>
 #include <yaml.h>
 
 #include "markdown.h"
@@ -120,6 +121,8 @@ int nd_md_frontmatter_read(newsdoc_doc *doc, const char *yaml, size_t len, newsd
   yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
   yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
   unsigned long long max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
+  /* metadata lookups are linear in the number of entries: bound them */
+  unsigned long long max_entries = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_ATTRIBUTES), entries = 0;
   size_t depth = 0;
   int rc = 0, root_map = -1, have_key = 0, in_seq = 0, done = 0, warned = 0;
   char *key = NULL;
@@ -168,6 +171,12 @@ int nd_md_frontmatter_read(newsdoc_doc *doc, const char *yaml, size_t len, newsd
     case YAML_SCALAR_EVENT: {
       const char *v = (const char *)ev.data.scalar.value;
       size_t vl = ev.data.scalar.length;
+      if (++entries > 2 * max_entries) {
+        rc = newsdoc_error_set(NEWSDOC_ELIMIT_COUNT,
+                               "markdown: front matter has more than max-attributes (%llu) entries, line %lu",
+                               max_entries, (unsigned long)ev.start_mark.line + 2);
+        break;
+      }
       if (depth == 0) {
         root_map = 0;
       } else if (depth == 1 && root_map == 1) {
@@ -253,34 +262,61 @@ static void put_yaml_value(nd_buf *out, const char *v) {
   nd_buf_free(&flat);
 }
 
+typedef struct {
+  const char *key;
+  size_t index;
+} fm_ent;
+
+static int cmp_ent(const void *a, const void *b) {
+  const fm_ent *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int cmp_first(const void *a, const void *b) {
+  const fm_ent *x = *(const fm_ent *const *)a, *y = *(const fm_ent *const *)b;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Keys in order of first appearance, each with all its values (a list when
+ * there are several): sorted, so O(n log n) in the number of entries. */
 void nd_md_frontmatter_write(const newsdoc_doc *doc, nd_buf *out) {
   size_t n = newsdoc_meta_entry_count(doc);
   if (!n) return;
-  nd_buf_puts(out, "---\n");
+  fm_ent *e = nd_malloc(n * sizeof *e);
+  const fm_ent **groups = nd_malloc(n * sizeof *groups);
+  if (!e || !groups) {
+    nd_free(e);
+    nd_free((void *)groups);
+    out->failed = 1;
+    return;
+  }
   for (size_t i = 0; i < n; i++) {
-    const char *k, *v;
-    newsdoc_meta_entry(doc, i, &k, &v);
-    int first = 1;
-    for (size_t j = 0; j < i && first; j++) {
-      const char *k2, *v2;
-      newsdoc_meta_entry(doc, j, &k2, &v2);
-      if (!strcmp(k, k2)) first = 0;
-    }
-    if (!first) continue;
-    size_t count = newsdoc_meta_count(doc, k);
+    const char *v;
+    newsdoc_meta_entry(doc, i, &e[i].key, &v);
+    e[i].index = i;
+  }
+  qsort(e, n, sizeof *e, cmp_ent);
+  size_t ng = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!i || strcmp(e[i].key, e[i - 1].key)) groups[ng++] = &e[i];
+  qsort((void *)groups, ng, sizeof *groups, cmp_first);
+  nd_buf_puts(out, "---\n");
+  for (size_t g = 0; g < ng; g++) {
+    const fm_ent *first = groups[g];
+    size_t count = 1;
+    while (first + count < e + n && !strcmp(first[count].key, first->key)) count++;
+    const char *k = first->key;
     put_yaml_key(out, !strcmp(k, NEWSDOC_META_KEYWORD) ? "keywords" : k);
-    if (count == 1) {
-      nd_buf_putc(out, ' ');
+    for (size_t j = 0; j < count; j++) {
+      const char *kk, *v;
+      newsdoc_meta_entry(doc, first[j].index, &kk, &v);
+      nd_buf_puts(out, count == 1 ? " " : j ? "- " : "\n- ");
       put_yaml_value(out, v);
       nd_buf_putc(out, '\n');
-    } else {
-      nd_buf_putc(out, '\n');
-      for (size_t j = 0; j < count; j++) {
-        nd_buf_puts(out, "- ");
-        put_yaml_value(out, newsdoc_meta_get_nth(doc, k, j));
-        nd_buf_putc(out, '\n');
-      }
     }
   }
   nd_buf_puts(out, "---\n\n");
+  nd_free(e);
+  nd_free((void *)groups);
 }
