@@ -62,12 +62,13 @@ stage_valgrind() {
     local name log
     name=$(basename "$t")
     log=$b/valgrind-$name.log
-    # Criterion runs each test in a forked child: valgrind follows the
-    # fork, and a child's memcheck error turns into a failed test.
-    (cd "$b/tests" && NEWSDOC_OOM_STRIDE=${NEWSDOC_OOM_STRIDE_VALGRIND:-17} \
+    # Criterion runs each test in a worker it re-executes (boxfort):
+    # --trace-children puts the worker under memcheck too, and a worker's
+    # memcheck error (exit 99) turns into a failed test.
+    (cd "$b/tests" && NEWSDOC_OOM_STRIDE=${NEWSDOC_OOM_STRIDE_VALGRIND:-17} NEWSDOC_THREADS_ROUNDS=1 \
        valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect \
-       --show-leak-kinds=definite,indirect --error-exitcode=99 --child-silent-after-fork=no \
-       --trace-children=no --num-callers=30 "$t" --jobs 1 >"$log" 2>&1)
+       --show-leak-kinds=definite,indirect --error-exitcode=99 --trace-children=yes \
+       --num-callers=30 "$t" --jobs 1 >"$log" 2>&1)
     local trc=$?
     local errs
     errs=$(grep -E "ERROR SUMMARY: [1-9]" "$log" | head -1)
@@ -79,7 +80,7 @@ stage_valgrind() {
       echo "valgrind: $name: FAILED (exit $trc) ${errs:-} ${leaks:-} (log: $log)"
       grep -E "Invalid|uninitialised|definitely lost|indirectly lost|at 0x|by 0x" "$log" | head -25
     else
-      echo "valgrind: $name: clean ($(grep -c "ERROR SUMMARY: 0" "$log") processes, 0 errors, 0 leaks)"
+      echo "valgrind: $name: clean ($(grep -c "ERROR SUMMARY: 0" "$log") processes under memcheck, 0 errors, 0 leaks)"
     fi
   done
   echo "valgrind: $n unit-test binaries, $((n - bad)) clean"

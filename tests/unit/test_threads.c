@@ -16,7 +16,8 @@
 #include "testutil.h"
 
 #define NTHREADS 6
-#define ROUNDS 3
+#define ROUNDS 3 /* NEWSDOC_THREADS_ROUNDS overrides (valgrind runs 1) */
+static int rounds = ROUNDS;
 #define MAXF 16
 
 static const char *DOC_FMT =
@@ -78,7 +79,7 @@ static void *worker(void *arg) {
   job *j = arg;
   char name[32];
   snprintf(name, sizeof name, "thread-fmt-%d", j->id);
-  for (int round = 0; round < ROUNDS && !j->failure[0]; round++) {
+  for (int round = 0; round < rounds && !j->failure[0]; round++) {
     for (int r = 0; r < nreaders && !j->failure[0]; r++) {
       for (int w = 0; w < nwriters && !j->failure[0]; w++) {
         char *out;
@@ -118,7 +119,9 @@ Test(threads, convert_at_once, .timeout = 600) {
     if (f.write) snprintf(writers[nwriters++], 65, "%s", f.name);
   }
   cr_assert_gt(nreaders, 0);
-  fprintf(stderr, "threads: %d threads x %d rounds x %d read formats x %d write formats\n", NTHREADS, ROUNDS,
+  if (getenv("NEWSDOC_THREADS_ROUNDS") && atoi(getenv("NEWSDOC_THREADS_ROUNDS")) > 0)
+    rounds = atoi(getenv("NEWSDOC_THREADS_ROUNDS"));
+  fprintf(stderr, "threads: %d threads x %d rounds x %d read formats x %d write formats\n", NTHREADS, rounds,
           nreaders, nwriters);
   static const char *known[] = {"text", "markdown", "html", "epub", "docx", "json"};
   for (size_t k = 0; k < 6; k++)
