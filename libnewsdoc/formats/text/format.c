@@ -22,7 +22,7 @@ static int ext_is(const char *filename, const char *ext) {
   return 1;
 }
 
-/* Text is the fallback: decodable text scores low, a .txt name more;
+/* Text is the fallback: decodable text scores low (28), a .txt name more (60);
  * binary data (NULs outside UTF-16, archives, images, PDF) scores 0. */
 static int probe(const char *data, size_t len, const char *filename, void *ud) {
   (void)ud;
@@ -51,7 +51,17 @@ static int probe(const char *data, size_t len, const char *filename, void *ud) {
     if (!looks16) return 0;
   }
   if (!utf16 && ctl * 20 > n) return 0;
-  return named ? 60 : 30;
+  if (named) return 60;
+  /* Unnamed: just below the weakest content evidence of the markup
+   * formats (one Markdown signal scores 30), so text takes plain prose
+   * and never ties with them; markup-looking starts score under the
+   * threshold, leaving them to the HTML probe. */
+  size_t i = 0;
+  if (len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) i = 3;
+  while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) i++;
+  if (i + 1 < n && b[i] == '<' && (b[i + 1] == '!' || b[i + 1] == '?' || ((b[i + 1] | 0x20) >= 'a' && (b[i + 1] | 0x20) <= 'z')))
+    return 20;
+  return 28;
 }
 
 const newsdoc_format nd_format_text = {
