@@ -233,6 +233,20 @@ def main():
         n_p = sum(1 for x in outline.lines(outline.nd_outline(docs[-1][2])[1]) if x == "P")
         check_python_docx(sample, n_h, n_h + n_p)
 
+    # 4. the other way round: pandoc writes the sample as DOCX (from our
+    # Markdown) and our reader finds the same outline
+    if sample:
+        md = os.path.join(work, "sample.md")
+        convert(sample_txt, "text", md)
+        pdocx = os.path.join(work, "sample-by-pandoc.docx")
+        subprocess.run(["pandoc", "-f", "markdown", "-o", pdocx, md], check=True)
+        meta, items = outline.nd_outline(outline.run_newsdoc(pdocx))
+        got = outline.lines(items)
+        want = [x for x in open(os.path.join(shared, "samples", "mauritania-us-military-cooperation.outline"),
+                                encoding="utf-8").read().split("\n") if x][3:]
+        check(got == want, "our reader on pandoc's DOCX of the sample: the same %d outline lines" % len(want))
+        check(meta.get("dir") == ["rtl"], "our reader on pandoc's DOCX of the sample: dir rtl (%s)" % meta.get("dir"))
+
     print("%d checks failed" % len(FAIL) if FAIL else "all checks passed")
     return 1 if FAIL else 0
 

@@ -1693,6 +1693,18 @@ static int do_paragraph(bctx *b, xmlNode *para) {
   if (!has || (!p.content && pi.kind != K_CODE)) {
     nd_free(p.bookmark);
     nd_node_free_tree(pn);
+    /* an empty paragraph drawn as a rule: a bottom border (what we write)
+     * or a VML horizontal rule (o:hr, what pandoc writes) */
+    xmlNode *bdr = child_w(child_w(para, "pPr"), "pBdr");
+    xmlNode *rect = find_desc(para, NS_V, "rect");
+    const char *hr = rect ? attr_ns(rect, NS_O, "hr") : NULL;
+    if ((bdr && child_w(bdr, "bottom")) || (hr && (!strcmp(hr, "t") || !strcmp(hr, "true")))) {
+      b->at_start = 0;
+      close_open(b, 1);
+      newsdoc_node *tb = nd_node_alloc(NEWSDOC_NODE_THEMATIC_BREAK);
+      if (!tb) return nd_oom("docx: rule");
+      return append_block(b, flow(b), tb);
+    }
     return 0;
   }
   if (!b->in_note) {
