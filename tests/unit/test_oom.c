@@ -232,15 +232,29 @@ static void walk(const char *fmt) {
   newsdoc_free(in);
   cr_assert_eq(newsdoc_set_allocator(&al), 0);
 
-  unsigned long total = 0, runs = 0, enomem = 0, graceful = 0;
+  /* Every problem is counted and the walk goes on, so that one run shows
+   * them all; the first few are described with the failed allocation's
+   * call stack. */
+  unsigned long total = 0, runs = 0, enomem = 0, graceful = 0, problems = 0;
+  unsigned long leaks = 0, bad_frees = 0, wrong_code = 0, wrong_output = 0, next_fails = 0;
+#define PROBLEM(counter, ...)                                                     \
+  do {                                                                            \
+    counter++;                                                                    \
+    if (problems++ < 6) {                                                         \
+      fprintf(stderr, "oom: PROBLEM: " __VA_ARGS__);                              \
+      fprintf(stderr, "\n");                                                      \
+      if (injected) print_stack("the failed allocation", S.fail_frames, S.nfail_frames); \
+    }                                                                             \
+  } while (0)
   for (int persistent = 0; persistent <= 1; persistent++) {
-    unsigned long n;
-    for (n = 1;; n += (unsigned long)stride) {
+    const char *mode = persistent ? "persistent" : "transient";
+    for (unsigned long n = 1;; n += (unsigned long)stride) {
       cr_assert_lt(n, 10000000UL, "%s: the walk does not end", fmt);
       S.count = 0;
       S.injected = 0;
       S.fail_at = n;
       S.persistent = persistent;
+      S.bad_free = 0;
       char *out = NULL;
       size_t out_len = 0;
       newsdoc_error_clear();
@@ -248,24 +262,24 @@ static void walk(const char *fmt) {
       unsigned long made = S.count, injected = S.injected;
       S.fail_at = 0;
       runs++;
-      const char *mode = persistent ? "persistent" : "transient";
-      int bad = S.live != 0 || (rc && (rc != NEWSDOC_ENOMEM || newsdoc_error_last()->code != NEWSDOC_ENOMEM)) ||
-                (!rc && (out_len != ref_len || memcmp(out, ref, ref_len)));
-      if (bad && injected) print_stack("the failed allocation of this run", S.fail_frames, S.nfail_frames);
-      cr_assert_eq(S.live, 0, "%s %s -> %s, %s failure at allocation %lu: %ld allocations leaked (rc %d: %s)", fmt,
-                   c.from, c.to, mode, n, S.live, rc, newsdoc_error_last()->message);
-      cr_assert_eq(S.bad_free, 0, "%s: a pointer was freed twice or was not made by the allocator", fmt);
+      if (S.live)
+        PROBLEM(leaks, "%s %s -> %s, %s failure at allocation %lu: %ld allocations leaked (rc %d: %s)", fmt, c.from,
+                c.to, mode, n, S.live, rc, newsdoc_error_last()->message);
+      S.live = 0;
+      if (S.bad_free)
+        PROBLEM(bad_frees, "%s %s -> %s, %s failure at allocation %lu: a pointer freed twice or not made by the "
+                "allocator", fmt, c.from, c.to, mode, n);
       if (rc) {
-        cr_assert_eq(rc, NEWSDOC_ENOMEM, "%s %s -> %s, %s failure at allocation %lu: returned %d (%s), not ENOMEM",
-                     fmt, c.from, c.to, mode, n, rc, newsdoc_error_last()->message);
-        cr_assert_eq(newsdoc_error_last()->code, NEWSDOC_ENOMEM, "%s: error_last() disagrees with the code", fmt);
-        cr_assert(injected > 0, "%s: ENOMEM without an injected failure", fmt);
-        enomem++;
-      } else {
-        cr_assert(out_len == ref_len && !memcmp(out, ref, ref_len),
-                  "%s %s -> %s, %s failure at allocation %lu: succeeded with a different output (%zu bytes, "
-                  "reference %zu)", fmt, c.from, c.to, mode, n, out_len, ref_len);
-        if (injected) graceful++;
+        if (rc != NEWSDOC_ENOMEM || newsdoc_error_last()->code != NEWSDOC_ENOMEM || !injected)
+          PROBLEM(wrong_code, "%s %s -> %s, %s failure at allocation %lu: returned %d (%s), not ENOMEM", fmt, c.from,
+                  c.to, mode, n, rc, newsdoc_error_last()->message);
+        else
+          enomem++;
+      } else if (out_len != ref_len || memcmp(out, ref, ref_len)) {
+        PROBLEM(wrong_output, "%s %s -> %s, %s failure at allocation %lu: succeeded with a different output (%zu "
+                "bytes, reference %zu): the failure was ignored", fmt, c.from, c.to, mode, n, out_len, ref_len);
+      } else if (injected) {
+        graceful++;
       }
       free(out);
       if (!injected) {
@@ -274,18 +288,21 @@ static void walk(const char *fmt) {
       }
       /* The next conversion works. */
       rc = convert(&c, &out, &out_len);
-      cr_assert_eq(rc, 0, "%s: the conversion after a failure at %lu failed: %s", fmt, n,
-                   newsdoc_error_last()->message);
-      cr_assert(out_len == ref_len && !memcmp(out, ref, ref_len), "%s: the conversion after a failure differs", fmt);
-      cr_assert_eq(S.live, 0);
+      if (rc || out_len != ref_len || memcmp(out, ref, ref_len) || S.live)
+        PROBLEM(next_fails, "%s: the conversion after a failure at %lu does not work (rc %d: %s)", fmt, n, rc,
+                rc ? newsdoc_error_last()->message : "different output or leak");
+      S.live = 0;
       free(out);
     }
   }
   newsdoc_set_allocator(NULL);
   fprintf(stderr,
           "oom: %-8s %s -> %s: %lu allocations per conversion, walked transient and persistent (stride %ld): %lu runs, "
-          "%lu ENOMEM, %lu succeeded despite a failure, 0 leaks; %zu distinct allocation sites failed\n",
-          fmt, c.from, c.to, total, stride, runs, enomem, graceful, S.nsites);
+          "%lu ENOMEM, %lu succeeded despite a failure, %zu distinct allocation sites failed; problems: %lu leaks, "
+          "%lu double/foreign frees, %lu wrong codes, %lu ignored failures, %lu broken next conversions\n",
+          fmt, c.from, c.to, total, stride, runs, enomem, graceful, S.nsites, leaks, bad_frees, wrong_code,
+          wrong_output, next_fails);
+  cr_expect_eq(problems, 0, "%s: %lu problems in the out-of-memory walk (see above)", fmt, problems);
   cr_assert_gt(total, 0);
   free(ref);
   free(first_copy);
