@@ -171,10 +171,12 @@ Test(epub_write, missing_language_and_title_warn) {
 
 Test(epub_write, unsupported_and_remote_images_are_left_out_with_a_warning) {
   const char *doc = "{\"newsdoc\":1,\"meta\":[[\"title\",\"t\"],[\"lang\",\"en\"]],"
-                    "\"media\":[{\"name\":\"x.bmp\",\"mime\":\"image/bmp\",\"data\":\"Qk0=\"}],"
+                    "\"media\":[{\"name\":\"x.bmp\",\"mime\":\"image/bmp\",\"data\":\"Qk0=\"},"
+                    "{\"name\":\"y.png\",\"mime\":\"image/png\",\"data\":"
+                    "\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"}],"
                     "\"body\":[{\"type\":\"paragraph\",\"children\":[{\"type\":\"image\",\"url\":\"media:x.bmp\","
                     "\"title\":\"bitmap\"},{\"type\":\"image\",\"url\":\"https://example.com/a.png\",\"title\":\"remote\"},"
-                    "{\"type\":\"image\",\"url\":\"media:missing.png\"}]}]}";
+                    "{\"type\":\"image\",\"url\":\"media:missing.png\"},{\"type\":\"image\",\"url\":\"media:y.png\"}]}]}";
   newsdoc_doc *d = from_json(doc);
   newsdoc_options *o;
   newsdoc_options_new(&o);
@@ -186,6 +188,8 @@ Test(epub_write, unsupported_and_remote_images_are_left_out_with_a_warning) {
   cr_assert(strstr(w.text, "image/bmp"), "%s", w.text);
   cr_assert(strstr(w.text, "https://example.com/a.png"), "%s", w.text);
   cr_assert(strstr(w.text, "missing.png"), "%s", w.text);
+  /* a GIF declared as PNG is written as the GIF it is */
+  cr_assert(strstr(w.text, "declared image/png but its bytes are image/gif"), "%s", w.text);
   newsdoc_free(out);
   newsdoc_options_free(o);
   newsdoc_doc_free(d);

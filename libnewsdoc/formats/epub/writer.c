@@ -179,6 +179,9 @@ typedef struct wstate {
   char **ids;
   size_t *id_chunk;
   size_t nids, capids;
+  /* media refused (warned once), by index */
+  size_t rejected[64];
+  size_t nrejected;
   /* the metadata given to the HTML renderer (borrowed strings) */
   nd_meta_entry *vmeta;
   size_t nvmeta;
@@ -313,13 +316,38 @@ static int name_used(const wstate *w, const char *name) {
   return 0;
 }
 
-/* The resource for doc media `mi` (added on first use): its index. */
+/* The image type the bytes say (PNG, JPEG, GIF, SVG), or NULL. */
+static const char *sniff_image(const unsigned char *d, size_t n) {
+  if (n >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
+  if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return "image/jpeg";
+  if (n >= 6 && (!memcmp(d, "GIF87a", 6) || !memcmp(d, "GIF89a", 6))) return "image/gif";
+  size_t lim = n < 1024 ? n : 1024;
+  for (size_t i = 0; i + 4 <= lim; i++)
+    if (!memcmp(d + i, "<svg", 4)) return "image/svg+xml";
+  return NULL;
+}
+
+/* The resource for doc media `mi` (added on first use): its index; -1 out
+ * of memory, -2 a type EPUB cannot take (warned). */
 static long use_media(wstate *w, size_t mi) {
   for (size_t i = 0; i < w->book.nres; i++)
     if (w->res_media[i] == mi) return (long)i;
+  for (size_t i = 0; i < w->nrejected; i++)
+    if (w->rejected[i] == mi) return -3;
   const nd_media *m = &w->doc->media[mi];
-  const char *ext = image_ext(m->mime);
-  if (!ext) return -2;
+  /* The bytes decide: a declared type that does not match them would make
+   * the book invalid. */
+  const char *mime = sniff_image(m->data, m->len);
+  const char *ext = image_ext(mime);
+  if (!ext) {
+    newsdoc_ctx_warn(w->ctx, "image \"%s\" (%s) is not PNG, JPEG, GIF or SVG, which EPUB takes without a fallback; left out",
+                     m->name, m->mime ? m->mime : "no type");
+    if (w->nrejected < sizeof w->rejected / sizeof w->rejected[0]) w->rejected[w->nrejected++] = mi;
+    return -2;
+  }
+  if (!m->mime || strcmp(m->mime, mime))
+    newsdoc_ctx_warn(w->ctx, "image \"%s\" is declared %s but its bytes are %s; written as %s", m->name,
+                     m->mime ? m->mime : "(no type)", mime, mime);
   if (w->book.nres == w->cap_res) {
     size_t nc = w->cap_res ? w->cap_res * 2 : 8;
     nd_epub_res *r = nd_realloc(w->book.res, nc * sizeof *r);
@@ -348,9 +376,9 @@ static long use_media(wstate *w, size_t mi) {
   nd_epub_res *r = &w->book.res[k];
   r->href = nd_strdup(href);
   r->id = nd_strdup(id);
-  r->mime = m->mime;
+  r->mime = mime;
   w->rmedia[k].name = nd_strdup(name);
-  w->rmedia[k].mime = m->mime;
+  w->rmedia[k].mime = (char *)mime;
   w->rmedia[k].data = m->data;
   w->rmedia[k].len = m->len;
   w->res_media[k] = mi;
@@ -444,14 +472,13 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
         n->url = s;
         continue;
       }
-      newsdoc_ctx_warn(w->ctx, "image \"%s\" has type %s, which EPUB does not take without a fallback; left out",
-                       u + 6, w->doc->media[mi].mime ? w->doc->media[mi].mime : "(none)");
     } else if (!strncmp(u, "media:", 6)) {
       newsdoc_ctx_warn(w->ctx, "image \"%s\": no such media in the document; left out", u + 6);
     } else {
       newsdoc_ctx_warn(w->ctx, "image \"%s\" is not embedded media (EPUB content may not use remote images); %s", u,
                        n->type == NEWSDOC_NODE_IMAGE && has_scheme(u) ? "written as a link" : "left out");
     }
+    /* -2/-3: refused (warned in use_media) */
     if (n->type == NEWSDOC_NODE_FIGURE) {
       nd_free(n->url);
       n->url = NULL;
