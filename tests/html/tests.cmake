@@ -11,6 +11,10 @@ foreach(_t pandoc_outline chromium_dir corpus)
   set_tests_properties(html.${_t} PROPERTIES ENVIRONMENT "${NEWSDOC_TEST_ENV}" SKIP_RETURN_CODE 77
                        TIMEOUT 300 LABELS html)
 endforeach()
+# The corpus again with every conversion under valgrind (memcheck + leaks).
+add_test(NAME html.corpus_valgrind COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/corpus.py --valgrind)
+set_tests_properties(html.corpus_valgrind PROPERTIES ENVIRONMENT "${NEWSDOC_TEST_ENV}" SKIP_RETURN_CODE 77
+                     TIMEOUT 900 LABELS "html;valgrind")
 
 # test_html_reader calls nd_html_parse_into() (XHTML, as the EPUB reader
 # does), which the shared library does not export: link it statically.
