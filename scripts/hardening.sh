@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The hardening stages of issue #9, in order, each timed:
-#   1. hostile corpus, OOM walk, threads, fuzz-seed replays in a plain build
-#      (build-hard): ctest -L 'hardening|fuzz' and unit.test_oom/test_threads
-#   2. scripts/sanitize.sh asan      ASan+UBSan build, full ctest
-#   3. scripts/sanitize.sh valgrind  memcheck over the unit-test binaries
-#   4. scripts/sanitize.sh tsan      TSan build, test_threads
-#   5. scripts/fuzz.sh               libFuzzer harnesses, FUZZ_SECONDS each
+#   1. scripts/sanitize.sh asan      ASan+UBSan build, full ctest (hostile
+#                                    corpus, OOM walk and fuzz replays included)
+#   2. scripts/sanitize.sh valgrind  memcheck over the unit-test binaries
+#   3. scripts/sanitize.sh tsan      TSan build, test_threads
+#   4. scripts/fuzz.sh               libFuzzer harnesses, FUZZ_SECONDS each
+# The plain build's hostile corpus, OOM walk and thread test are ordinary
+# ctests (hostile.corpus, unit.test_oom, unit.test_threads) that
+# scripts/test.sh runs already; "plain" runs just those, on request.
 #
-#   scripts/hardening.sh [STAGE...]   STAGE: plain asan valgrind tsan fuzz
+#   scripts/hardening.sh [STAGE...]   STAGE: asan valgrind tsan fuzz plain
 #   HARDENING_PREFIX=DIR   where the build directories go (default: source tree)
 #   FUZZ_SECONDS=15        fuzzing time per harness
 #
@@ -20,7 +22,7 @@ export SANITIZE_PREFIX=$prefix
 export FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 export NEWSDOC_SHARED=${NEWSDOC_SHARED:-$src/../shared}
 stages=("$@")
-[ ${#stages[@]} -eq 0 ] && stages=(plain asan valgrind tsan fuzz)
+[ ${#stages[@]} -eq 0 ] && stages=(asan valgrind tsan fuzz)
 status=0
 report=()
 start=$(date +%s)

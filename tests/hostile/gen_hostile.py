@@ -302,15 +302,15 @@ def gen(outdir, heavy=True):
         p[2] = bomb("word/document.xml")
         case("docx-bomb-1gib", "docx", zip_of(p))
 
-        # A lying declared size: 64 MiB of text declared as 100 bytes.
-        big = (b"<p>" + b"a" * 1000 + b"</p>") * 65536
+        # A lying declared size: 16 MiB of text declared as 100 bytes.
+        big = (b"<p>" + b"a" * 1000 + b"</p>") * 16384
         lie_chapter = xhtml("").encode().replace(b"</body>", big + b"</body>")
         p = epub_parts()
         p[4] = Entry("OEBPS/ch1.xhtml", lie_chapter, 8, usize=100)
         case("epub-lying-size-small", "epub", zip_of(p))
         p = docx_parts()
         lie_doc = document("").encode().replace(b"<w:sectPr/>", (b'<w:p><w:r><w:t>' + b"a" * 1000 + b'</w:t></w:r></w:p>')
-                                                * 65536 + b"<w:sectPr/>")
+                                                * 16384 + b"<w:sectPr/>")
         p[2] = Entry("word/document.xml", lie_doc, 8, usize=100)
         case("docx-lying-size-small", "docx", zip_of(p))
         # ... and a small part declared as 4 GiB - 1 (a reader that trusts it
@@ -571,8 +571,8 @@ def gen(outdir, heavy=True):
 
     # ---- big flat inputs --------------------------------------------------
     case("text-huge-line", "txt", "كلمة " * 1000000)
-    case("text-many-paragraphs", "txt", "سطر\n\n" * 200000)
-    case("html-many-paragraphs", "html", html_pre + "<p>x</p>" * 200000 + "</body></html>")
+    case("text-many-paragraphs", "txt", "سطر\n\n" * 100000)
+    case("html-many-paragraphs", "html", html_pre + "<p>x</p>" * 100000 + "</body></html>")
 
     # ---- DOCX: style and numbering chains, dangerous references -----------
     case("docx-basedon-self", "docx", docx(styles=styles_of(style("Normal", "Normal") + style("A", "A", "A")),
