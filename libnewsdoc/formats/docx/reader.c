@@ -758,7 +758,9 @@ static int media_for(rd *r, const char *part, const char **name_out) {
   char name[256];
   snprintf(name, sizeof name, "%s", base);
   size_t idx;
-  for (int k = 2; newsdoc_media_find(r->doc, name, &idx) == 0 && k < 100000; k++) snprintf(name, sizeof name, "%d-%s", k, base);
+  /* a name taken by another part: a numbered one (bounded tries) */
+  for (int k = 0; newsdoc_media_find(r->doc, name, &idx) == 0 && k < 4; k++)
+    snprintf(name, sizeof name, "%zu-%d-%s", r->nmedia + 1, k, base);
   rc = newsdoc_media_add(r->doc, name, ext_mime(base), data, len);
   if (rc == NEWSDOC_EUSAGE) {
     snprintf(name, sizeof name, "image%zu%s", r->nmedia + 1, strrchr(base, '.') && strlen(strrchr(base, '.')) < 8 ? strrchr(base, '.') : "");

@@ -137,10 +137,11 @@ static void esc_attr(nd_buf *b, const char *s) {
 }
 
 static const char *rel_add(dw *w, relset *rs, const char *type, const char *target, int external) {
-  /* Reuse an identical relationship (same image twice, same link). */
-  for (size_t i = 0; i < rs->n; i++)
-    if (!strcmp(rs->v[i].type, type) && !strcmp(rs->v[i].target, target) && rs->v[i].external == external)
-      return rs->v[i].id;
+  /* Reuse the relationship of an image used twice (images are few; links
+   * get one each, so many links cost no quadratic search). */
+  if (!external)
+    for (size_t i = 0; i < rs->n; i++)
+      if (!rs->v[i].external && !strcmp(rs->v[i].type, type) && !strcmp(rs->v[i].target, target)) return rs->v[i].id;
   if (rs->n == rs->cap) {
     size_t nc = rs->cap ? rs->cap * 2 : 16;
     rel *nv = nd_realloc(rs->v, nc * sizeof *nv);
@@ -668,6 +669,11 @@ static void write_table(dw *w, const newsdoc_node *t) {
     for (const newsdoc_node *cell = r->first; cell; cell = cell->next) {
       while (c < cap && remaining[c] > 0) c++;
       size_t need = c + (size_t)cell->colspan;
+      if (need > 16384) {
+        nd_free(remaining);
+        fail(w, newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "docx: a table wider than 16384 columns"));
+        return;
+      }
       if (need > cap) {
         size_t nc = cap;
         while (nc < need) nc *= 2;
@@ -730,7 +736,7 @@ static void write_table(dw *w, const newsdoc_node *t) {
       open_para(w, &p, cell->id);
       write_inlines(w, cell, p.dir);
       nd_buf_puts(b, "</w:p></w:tc>");
-      for (int k = 0; k < cell->colspan && c < cap; k++) {
+      for (int k = 0; k < cell->colspan && c + (size_t)k < cap; k++) {
         remaining[c + (size_t)k] = cell->rowspan - 1;
         span_of[c + (size_t)k] = cell->colspan;
       }
