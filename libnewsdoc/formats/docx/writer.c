@@ -329,7 +329,7 @@ typedef struct fmt {
 } fmt;
 
 /* Run properties in the schema's order. */
-static void put_rpr(dw *w, const fmt *f, int rtl_run, const char *text, size_t len) {
+static void put_rpr(dw *w, const fmt *f, int rtl_run) {
   nd_buf *b = w->out;
   nd_buf_puts(b, "<w:rPr>");
   if (f->rstyle) nd_buf_printf(b, "<w:rStyle w:val=\"%s\"/>", f->rstyle);
@@ -339,18 +339,14 @@ static void put_rpr(dw *w, const fmt *f, int rtl_run, const char *text, size_t l
   else if (f->para_rtl) nd_buf_puts(b, "<w:rtl w:val=\"0\"/>");
   char wl[64];
   if (rtl_run) {
-    const char *l = f->lang && nd_docx_lang_rtl(f->lang) ? f->lang : NULL;
-    int hebrew = 0;
-    if (!l) {
-      size_t i = 0;
-      while (i < len) {
-        uint32_t c = nd_utf8_next(text, len, &i);
-        if (c >= 0x0590 && c <= 0x05FF) { hebrew = 1; break; }
-        if (c >= 0x0600 && c <= 0x08FF) break;
-      }
+    /* the complex-script language, when the text's language is a
+     * right-to-left one (a guess would come back as a language) */
+    if (f->lang && nd_docx_lang_rtl(f->lang)) {
+      word_lang(wl, sizeof wl, f->lang, 0);
+      nd_buf_puts(b, "<w:lang w:bidi=\"");
+      esc_attr(b, wl);
+      nd_buf_puts(b, "\"/>");
     }
-    word_lang(wl, sizeof wl, l, hebrew);
-    nd_buf_printf(b, "<w:lang w:bidi=\"%s\"/>", wl);
   } else if (f->lang && !nd_docx_lang_rtl(f->lang) && (!w->doc_lang || strcmp(f->lang, w->doc_lang))) {
     word_lang(wl, sizeof wl, f->lang, 0);
     nd_buf_puts(b, "<w:lang w:val=\"");
@@ -365,7 +361,7 @@ static void put_run(dw *w, const fmt *f, int rtl_run, const char *s, size_t len)
   if (!len) return;
   nd_buf *b = w->out;
   nd_buf_puts(b, "<w:r>");
-  put_rpr(w, f, rtl_run, s, len);
+  put_rpr(w, f, rtl_run);
   size_t start = 0;
   for (size_t i = 0; i <= len; i++) {
     char c = i < len ? s[i] : 0;
