@@ -5,7 +5,7 @@
  *   =====                 (in grapheme clusters)
  *
  *   By A and B            a byline that starts with a marker goes here;
- *                         any other byline goes last
+ *                         any other byline goes last, after the notes
  *   Lead paragraph.
  *
  *   Heading               sections: underline '-' (level 1), '~' (2),
@@ -522,10 +522,6 @@ int nd_text_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     put_line(&w, "", 0, by.data, by.len);
   }
   rc = write_blocks(&w, newsdoc_doc_root((newsdoc_doc *)doc));
-  if (!rc && by.len && !by_top) {
-    if (w.any) nd_buf_putc(&w.out, '\n');
-    put_line(&w, "", 0, by.data, by.len);
-  }
   /* notes, numbered in the order of their references; a note may refer
    * to further notes, which join the end of the list */
   for (size_t k = 0; !rc && k < w.nnotes; k++) {
@@ -542,6 +538,12 @@ int nd_text_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     w.prev_block = NULL;
     rc = write_blocks(&w, (newsdoc_node *)note);
     w.note_marker = NULL;
+  }
+  /* a credit line without a leading marker closes the text, after the
+   * notes, where the reader looks for it */
+  if (!rc && by.len && !by_top) {
+    if (w.any) nd_buf_putc(&w.out, '\n');
+    put_line(&w, "", 0, by.data, by.len);
   }
   if (!rc && !nd_buf_ok(&w.out)) rc = nd_oom("text: output");
   if (!rc && w.out.len) rc = newsdoc_sink_write(sink, w.out.data, w.out.len);
