@@ -103,6 +103,63 @@ static const char *zip_errstr(int ze) {
   return msg;
 }
 
+
+static uint32_t rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+typedef struct { uint64_t start, end; } span;
+static int cmp_span(const void *a, const void *b) {
+  const span *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* libzip's ZIP_CHECKCONS also refuses archives whose local and central
+ * headers differ only in harmless fields (Word writes different times
+ * there).  This is the check we then make ourselves: every central record
+ * points at a local header with the same name, method and (unless a data
+ * descriptor follows) sizes and CRC; every entry's data lies before the
+ * central directory; no two entries overlap.  Zip64 archives must pass
+ * libzip's own check. */
+static int structure_ok(const unsigned char *d, size_t len) {
+  if (len < 22) return 0;
+  size_t lo = len > 65557 ? len - 65557 : 0, e = len - 22 + 1;
+  while (e-- > lo)
+    if (rd32(d + e) == 0x06054b50) break;
+  if (e < lo || rd32(d + e) != 0x06054b50) return 0;
+  size_t n = rd16(d + e + 10);
+  uint64_t cdsize = rd32(d + e + 12), cdoff = rd32(d + e + 16);
+  if (n == 0xFFFF || cdsize == 0xFFFFFFFFu || cdoff == 0xFFFFFFFFu) return 0;
+  if (cdoff + cdsize > e) return 0;
+  span *sp = nd_calloc(n ? n : 1, sizeof *sp);
+  if (!sp) return 0;
+  int ok = 1;
+  uint64_t p = cdoff;
+  for (size_t i = 0; i < n && ok; i++) {
+    if (p + 46 > cdoff + cdsize || rd32(d + p) != 0x02014b50) { ok = 0; break; }
+    const unsigned char *c = d + p;
+    uint16_t flag = rd16(c + 8), meth = rd16(c + 10), nl = rd16(c + 28), el = rd16(c + 30), cl = rd16(c + 32);
+    uint32_t crc = rd32(c + 16), cs = rd32(c + 20), us = rd32(c + 24), off = rd32(c + 42);
+    if (cs == 0xFFFFFFFFu || us == 0xFFFFFFFFu || off == 0xFFFFFFFFu) { ok = 0; break; }
+    if (p + 46 + nl + el + cl > cdoff + cdsize) { ok = 0; break; }
+    if ((uint64_t)off + 30 > cdoff || rd32(d + off) != 0x04034b50) { ok = 0; break; }
+    const unsigned char *l = d + off;
+    uint16_t lnl = rd16(l + 26), lel = rd16(l + 28);
+    if (lnl != nl || rd16(l + 8) != meth || memcmp(l + 30, c + 46, nl) ||
+        (!(flag & 8) && (rd32(l + 14) != crc || rd32(l + 18) != cs || rd32(l + 22) != us))) { ok = 0; break; }
+    sp[i].start = off;
+    sp[i].end = (uint64_t)off + 30 + lnl + lel + cs;
+    if (sp[i].end > cdoff) { ok = 0; break; }
+    p += 46 + nl + el + cl;
+  }
+  if (ok) {
+    qsort(sp, n, sizeof *sp, cmp_span);
+    for (size_t i = 1; i < n; i++)
+      if (sp[i].start < sp[i - 1].end) { ok = 0; break; }
+  }
+  nd_free(sp);
+  return ok;
+}
+
 int nd_zip_open(nd_zip **out, const char *data, size_t len, newsdoc_ctx *ctx) {
   *out = NULL;
   if (len < 22) /* smaller than an end-of-central-directory record */
@@ -114,10 +171,18 @@ int nd_zip_open(nd_zip **out, const char *data, size_t len, newsdoc_ctx *ctx) {
     zip_error_fini(&err);
     return nd_oom("zip: opening the archive");
   }
+  zip_source_keep(src);
   zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+  if (!za && zip_error_code_zip(&err) == ZIP_ER_INCONS && structure_ok((const unsigned char *)data, len)) {
+    zip_error_fini(&err);
+    zip_error_init(&err);
+    za = zip_open_from_source(src, ZIP_RDONLY, &err);
+  }
+  if (za) zip_source_free(src); /* drop our extra reference; the archive keeps its own */
   if (!za) {
     int ze = zip_error_code_zip(&err);
-    zip_source_free(src);
+    zip_source_free(src); /* ours (the keep) */
+    zip_source_free(src); /* the one a successful open would have taken */
     zip_error_fini(&err);
     if (ze == ZIP_ER_MEMORY) return nd_oom("zip: opening the archive");
     return newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: not a valid archive: %s", zip_errstr(ze));

@@ -173,3 +173,37 @@ Test(zip, resolve_stays_inside) {
     nd_free(got);
   }
 }
+
+/* Word writes different times in local and central headers: accepted.  A
+ * local header that disagrees on what matters (name, sizes, CRC) or entries
+ * that share data (overlap) are not. */
+Test(zip, harmless_header_differences_pass_real_ones_fail) {
+  const char *names[] = {"a.xml", "b.xml"};
+  size_t len;
+  char *z = make_zip(&len, names, 2, "payload data", 12);
+  nd_zip *zip;
+  /* local header of the first entry starts at 0: time at +10, CRC at +14 */
+  char *t = malloc(len);
+  memcpy(t, z, len);
+  t[10] ^= 0x01;
+  cr_assert_eq(nd_zip_open(&zip, t, len, ctx_with(NULL)), 0, "%s", newsdoc_error_last()->message);
+  char *data;
+  size_t dlen;
+  cr_assert_eq(nd_zip_read(zip, "a.xml", &data, &dlen), 0);
+  nd_free(data);
+  nd_zip_close(zip);
+  memcpy(t, z, len);
+  t[14] ^= 0x01;
+  cr_assert_eq(nd_zip_open(&zip, t, len, ctx_with(NULL)), NEWSDOC_EMALFORMED);
+  /* point the second central record at the first entry's data */
+  memcpy(t, z, len);
+  for (size_t i = len - 22; i > 0; i--)
+    if (!memcmp(t + i, "PK\x01\x02", 4) && i + 46 + 5 <= len && !memcmp(t + i + 46, "b.xml", 5)) {
+      memset(t + i + 42, 0, 4);
+      memcpy(t + i + 46, "c.xml", 5);
+      break;
+    }
+  cr_assert_neq(nd_zip_open(&zip, t, len, ctx_with(NULL)), 0, "overlapping entries accepted");
+  free(t);
+  nd_free(z);
+}
