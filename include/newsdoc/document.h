@@ -14,7 +14,10 @@
  *
  *   BODY, BLOCKQUOTE, ITEM, NOTE   hold blocks
  *   SECTION      holds one HEADING first, then blocks and SECTIONs; level
- *                1..6; a SECTION's level is greater than its parent's
+ *                1..6.  Every reader makes a SECTION's level greater than
+ *                its parent section's; the tree functions do not enforce
+ *                that (a level may be set after the node is placed) and
+ *                writers write the levels they find
  *   HEADING, PARAGRAPH, TABLE_CELL, CAPTION, and every inline container
  *                (EMPH, STRONG, LINK, QUOTED, SPAN) hold inlines
  *   LIST         holds ITEMs; TABLE holds TABLE_ROWs; TABLE_ROW holds
