@@ -492,3 +492,30 @@ Test(html_reader, arabic_without_metadata_roundtrips) {
   newsdoc_doc_free(d);
   newsdoc_doc_free(d2);
 }
+
+Test(html_reader, other_sites_links_resolve_against_the_page) {
+  const char page[] = "<!DOCTYPE html><html><head><link rel=\"canonical\" href=\"https://ex.org/a/b/c.html\"></head><body>"
+                      "<nav><a href=\"/\">Home</a></nav><article><p>Read <a href=\"../x.html\">this</a> and "
+                      "<a href=\"./y/z.html#f\">that</a> and <a href=\"#top\">top</a> and <a href=\"mailto:a@b\">mail</a>, "
+                      "a long enough paragraph to be the article.</p>"
+                      "<p><img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" data-src=\"/img/p.jpg\" alt=\"p\"> "
+                      "<img src=\"//cdn.ex.org/q.png\" alt=\"q\"> and more text in this second paragraph.</p>"
+                      "</article></body></html>";
+  newsdoc_doc *d = read_html(page, sizeof page - 1);
+  const char *want[] = {"https://ex.org/a/x.html", "https://ex.org/a/b/y/z.html#f", "#top", "mailto:a@b",
+                        "https://ex.org/img/p.jpg", "https://cdn.ex.org/q.png"};
+  size_t k = 0;
+  newsdoc_iter *it;
+  newsdoc_iter_new(&it, newsdoc_doc_root(d));
+  while (newsdoc_iter_next(it) != NEWSDOC_EVENT_DONE) {
+    newsdoc_node *n = newsdoc_iter_node(it);
+    newsdoc_node_type t = newsdoc_node_get_type(n);
+    if (newsdoc_iter_event(it) != NEWSDOC_EVENT_ENTER || (t != NEWSDOC_NODE_LINK && t != NEWSDOC_NODE_IMAGE)) continue;
+    cr_assert(k < 6);
+    cr_assert_str_eq(newsdoc_node_get_url(n), want[k], "url %zu", k);
+    k++;
+  }
+  newsdoc_iter_free(it);
+  cr_assert_eq(k, 6);
+  newsdoc_doc_free(d);
+}

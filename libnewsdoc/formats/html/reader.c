@@ -268,6 +268,7 @@ typedef struct {
   int shift;               /* heading level shift (1 when the h1 is the title) */
   int any_block;           /* a block was created */
   int cleanup;             /* someone else's page: drop boilerplate in the article */
+  const char *base;        /* cleanup: absolute URL relative links resolve against */
   size_t *tot, *lnk;       /* cleanup: text and link text per element (_private - 1) */
   size_t nel;
   xmlNodePtr *els;
@@ -471,6 +472,73 @@ static void put_text(R *r, newsdoc_node *inl, const char *s, size_t len) {
   nd_buf_free(&b);
 }
 
+/* Resolve a relative reference against an absolute http(s) base (RFC 3986
+ * section 5.2, with dot segments removed).  Caller frees; NULL: keep as is. */
+static char *resolve_url(const char *base, const char *ref) {
+  if (!base || !ref) return NULL;
+  const char *p = ref;
+  while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.') p++;
+  if (*p == ':' && p > ref) return NULL; /* has a scheme */
+  if (ref[0] == '#' || !ref[0]) return NULL;
+  const char *colon = strstr(base, "://");
+  if (!colon) return NULL;
+  const char *auth_end = colon + 3;
+  while (*auth_end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#') auth_end++;
+  nd_buf b = ND_BUF_INIT;
+  if (ref[0] == '/' && ref[1] == '/') {
+    nd_buf_put(&b, base, (size_t)(colon - base) + 1);
+    nd_buf_puts(&b, ref);
+    return nd_buf_detach(&b, NULL);
+  }
+  nd_buf path = ND_BUF_INIT;
+  if (ref[0] == '/') {
+    nd_buf_puts(&path, ref);
+  } else {
+    const char *pe = auth_end;
+    while (*pe && *pe != '?' && *pe != '#') pe++;
+    const char *slash = pe;
+    while (slash > auth_end && slash[-1] != '/') slash--;
+    if (slash == auth_end) nd_buf_putc(&path, '/');
+    else nd_buf_put(&path, auth_end, (size_t)(slash - auth_end));
+    nd_buf_puts(&path, ref);
+  }
+  if (path.failed) { nd_buf_free(&path); return NULL; }
+  /* remove dot segments in the path part (before ? or #) */
+  size_t plen = 0;
+  while (plen < path.len && path.data[plen] != '?' && path.data[plen] != '#') plen++;
+  nd_buf out = ND_BUF_INIT;
+  size_t i = 0;
+  while (i < plen) {
+    size_t j = i + 1;
+    while (j < plen && path.data[j] != '/') j++;
+    size_t seglen = j - i - 1;
+    const char *seg = path.data + i + 1;
+    if (seglen == 1 && seg[0] == '.') {
+      if (j >= plen) nd_buf_putc(&out, '/');
+    } else if (seglen == 2 && seg[0] == '.' && seg[1] == '.') {
+      while (out.len && out.data[out.len - 1] != '/') out.len--;
+      if (out.len) out.len--;
+      if (j >= plen) nd_buf_putc(&out, '/');
+    } else {
+      nd_buf_put(&out, path.data + i, j - i);
+    }
+    i = j;
+  }
+  if (!out.len) nd_buf_putc(&out, '/');
+  nd_buf_put(&out, path.data + plen, path.len - plen);
+  nd_buf_put(&b, base, (size_t)(auth_end - base));
+  nd_buf_put(&b, out.data, out.len);
+  nd_buf_free(&out);
+  nd_buf_free(&path);
+  return nd_buf_detach(&b, NULL);
+}
+
+/* A link or image URL for the model: resolved on someone else's page. */
+static char *model_url(R *r, const char *url) {
+  char *abs = r->cleanup ? resolve_url(r->base, url) : NULL;
+  return abs ? abs : nd_strdup(url);
+}
+
 static const char *ext_for_mime(const char *mime) {
   if (!strcasecmp(mime, "image/png")) return "png";
   if (!strcasecmp(mime, "image/jpeg")) return "jpg";
@@ -519,7 +587,15 @@ static char *image_url(R *r, const char *src) {
     snprintf(url, sizeof url, "media:%s", name);
     return nd_strdup(url);
   }
-  return nd_strdup(src);
+  return model_url(r, src);
+}
+
+/* An image's source: src, or the lazy-loading data-src when src is
+ * missing or a placeholder. */
+static const char *img_src(xmlNodePtr img) {
+  const char *src = attr(img, "src"), *lazy = attr(img, "data-src");
+  if (lazy && *lazy && (!src || !*src || !strncasecmp(src, "data:", 5))) return lazy;
+  return src;
 }
 
 /* Notes and note containers are sorted once collected and then looked up
@@ -843,7 +919,7 @@ static void code_block(R *r, xmlNodePtr pre, const rframe *f) {
 
 static void figure(R *r, xmlNodePtr el, xmlNodePtr img, const rframe *f) {
   close_implicit(r);
-  char *url = image_url(r, attr(img, "src"));
+  char *url = image_url(r, img_src(img));
   if (!url) return;
   newsdoc_node *fig = add(r, r->blk, NEWSDOC_NODE_FIGURE);
   if (!fig) { nd_free(url); return; }
@@ -884,7 +960,7 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
     return;
   }
   if (is(el, "img")) {
-    char *url = image_url(r, attr(el, "src"));
+    char *url = image_url(r, img_src(el));
     if (!url) return;
     newsdoc_node *im = add(r, inl, NEWSDOC_NODE_IMAGE);
     if (!im) { nd_free(url); return; }
@@ -949,7 +1025,10 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
     newsdoc_node *c = add(r, inl, t);
     if (!c) return;
     if (t == NEWSDOC_NODE_LINK) {
-      if (nd_node_set_str(&c->url, attr(el, "href"))) { fail(r, NEWSDOC_ENOMEM); return; }
+      char *u = model_url(r, attr(el, "href"));
+      if (!u) { fail(r, nd_oom("html: link")); return; }
+      nd_free(c->url);
+      c->url = u;
       const char *ti = attr(el, "title");
       if (ti && *ti && nd_node_set_str(&c->title, ti)) { fail(r, NEWSDOC_ENOMEM); return; }
     }
@@ -1863,6 +1942,14 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
     if (dir && !newsdoc_meta_get(doc, NEWSDOC_META_DIR)) {
       int x = newsdoc_doc_set_dir(doc, (newsdoc_dir)dir);
       if (x) fail(&r, x);
+    }
+    if (r.cleanup) {
+      for (xmlNodePtr x = html; x && !r.base; x = dom_next(x, html, !is(x, "body")))
+        if (is(x, "base") && is_url(attr(x, "href"))) r.base = attr(x, "href");
+      if (!r.base) {
+        const char *u = newsdoc_meta_get(doc, NEWSDOC_META_SOURCE_URL);
+        if (is_url(u)) r.base = u;
+      }
     }
     if (!r.rc && r.cleanup) compute_density(&r, root);
     if (!r.rc) collect_notes(&r, root);
