@@ -162,6 +162,7 @@ typedef struct num {
 typedef struct noteref {
   newsdoc_node *note;
   xmlNode *xml;
+  int endnote;
 } noteref;
 
 typedef struct idnode {
@@ -739,11 +740,18 @@ static const char *ext_mime(const char *name) {
 /* The media name for an image part, reading it into the document once. */
 static int media_for(rd *r, const char *part, const char **name_out) {
   *name_out = NULL;
-  for (size_t i = 0; i < r->nmedia; i++)
-    if (!strcmp(r->media[i].part, part)) {
-      *name_out = r->media[i].name;
+  /* r->media is kept sorted by part name */
+  size_t lo = 0, hi = r->nmedia;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(r->media[mid].part, part);
+    if (!c) {
+      *name_out = r->media[mid].name;
       return 0;
     }
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
   char *data = NULL;
   size_t len = 0;
   int rc = nd_zip_read(r->zip, part, &data, &len);
@@ -777,15 +785,17 @@ static int media_for(rd *r, const char *part, const char **name_out) {
     r->media = nv;
     r->capmedia = nc;
   }
-  media_map *m = &r->media[r->nmedia];
-  m->part = nd_strdup(part);
-  m->name = nd_strdup(name);
-  if (!m->part || !m->name) {
-    nd_free(m->part); nd_free(m->name);
+  media_map m;
+  m.part = nd_strdup(part);
+  m.name = nd_strdup(name);
+  if (!m.part || !m.name) {
+    nd_free(m.part); nd_free(m.name);
     return nd_oom("docx: media");
   }
+  memmove(r->media + lo + 1, r->media + lo, (r->nmedia - lo) * sizeof *r->media);
+  r->media[lo] = m;
   r->nmedia++;
-  *name_out = m->name;
+  *name_out = r->media[lo].name;
   return 0;
 }
 
@@ -857,12 +867,11 @@ static int push_container(pctx *p, const xmlNode *xml, newsdoc_node *n) {
 
 static int append_literal(newsdoc_node *n, const char *s, size_t len) {
   size_t ol = n->literal_len;
-  char *nl = nd_malloc(ol + len + 1);
+  if (len > (size_t)-1 / 2 - ol) return nd_oom("docx: text");
+  char *nl = nd_realloc(n->literal, ol + len + 1);
   if (!nl) return nd_oom("docx: text");
-  if (ol) memcpy(nl, n->literal, ol);
   memcpy(nl + ol, s, len);
   nl[ol + len] = 0;
-  nd_free(n->literal);
   n->literal = nl;
   n->literal_len = ol + len;
   return 0;
@@ -1106,6 +1115,7 @@ static int note_ref(pctx *p, xmlNode *ref, int endnote) {
   }
   r->pending[r->npending].note = note;
   r->pending[r->npending].xml = x;
+  r->pending[r->npending].endnote = endnote;
   r->npending++;
   p->content = 1;
   return 0;
@@ -1874,12 +1884,12 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
           pinfo pi;
           para_info(b, pn, &pi);
           if (!cdir) cdir = pi.dir;
+          newsdoc_node *br = NULL;
           if (!first) {
-            newsdoc_node *br = nd_node_alloc(NEWSDOC_NODE_LINE_BREAK);
+            br = nd_node_alloc(NEWSDOC_NODE_LINE_BREAK);
             if (!br) { rc = nd_oom("docx: table"); break; }
             if ((rc = newsdoc_node_append_child(cell, br))) { nd_node_free_tree(br); break; }
           }
-          size_t before = newsdoc_node_child_count(cell);
           pctx p;
           memset(&p, 0, sizeof p);
           p.r = r;
@@ -1892,14 +1902,9 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
           nd_free(p.stack);
           nd_free(p.fields);
           nd_free(p.bookmark);
-          if (!first && newsdoc_node_child_count(cell) == before + 0) {
-            /* nothing was added: drop the separating break again */
-          }
-          if (!first && cell->last && cell->last->type == NEWSDOC_NODE_LINE_BREAK && newsdoc_node_child_count(cell) == before)
-            newsdoc_node_free(cell->last);
-          else
-            first = 0;
-          if (first && cell->first) first = 0;
+          /* a paragraph that added nothing takes its separating break back */
+          if (br && cell->last == br) newsdoc_node_free(br);
+          else if (cell->first) first = 0;
         } else if (is_w(pn, "tbl") || is_w(pn, "tr") || is_w(pn, "tc") || is_w(pn, "sdt") || is_w(pn, "sdtContent") ||
                    is_w(pn, "customXml") || is_w(pn, "ins") || is_w(pn, "moveTo")) {
           descend = 1;
@@ -2249,10 +2254,7 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
     bctx nb;
     memset(&nb, 0, sizeof nb);
     nb.r = &r;
-    int endnote = 0;
-    for (size_t k = 0; k < r.nend; k++)
-      if (r.endnotes[k].xml == r.pending[i].xml) endnote = 1;
-    nb.rs = endnote ? &r.en_rels : &r.fn_rels;
+    nb.rs = r.pending[i].endnote ? &r.en_rels : &r.fn_rels;
     nb.root = r.pending[i].note;
     nb.in_note = 1;
     nb.first_para = 1;
