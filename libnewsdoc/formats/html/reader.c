@@ -12,8 +12,11 @@
  *    an <article>.  Fragments and XHTML use the whole body.
  * 5. Walk the article with an explicit stack of frames, building blocks
  *    and inlines; headings open sections; notes are looked up by id.
- *    Scripts, styles, navigation, forms, buttons, svg, iframes and
- *    comments are not content.  A block or span whose lang/dir (from its
+ *    Scripts, styles, navigation, form controls, buttons, svg, iframes and
+ *    comments are not content; on other sites' pages neither are asides,
+ *    footers, share/tag/related boxes, small forms and blocks made mostly
+ *    of links.  (A <form> is not dropped whole: ASP.NET pages wrap the
+ *    entire page in one.)  A block or span whose lang/dir (from its
  *    own or an ancestor's attribute) differs from the model around it gets
  *    its own. */
 #include <ctype.h>
@@ -1265,6 +1268,9 @@ static int boilerplate(R *r, xmlNodePtr el) {
       }
     }
   }
+  /* a form inside the article is a comment box or a search field; a form
+   * wrapping the whole page (ASP.NET) is walked like a div */
+  if (is(el, "form") && r->tot[i] - r->lnk[i] < 500) return 1;
   if (!(is_block_el(el) || is_heading(el))) return 0;
   size_t tot = r->tot[i], lnk = r->lnk[i];
   if (tot && lnk * 2 > tot && tot - lnk < 80) return 1;
