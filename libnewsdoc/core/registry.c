@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
+#include <libxml/parser.h>
 
 #include "../internal.h"
 
@@ -91,6 +92,7 @@ static int ensure_builtins_locked(void) {
     int rc = add_locked(BUILTINS[i], 0);
     if (rc) return rc;
   }
+  xmlInitParser(); /* libxml2's globals, once, before any thread parses (its lazy init races) */
   g_builtins_done = 1;
   return 0;
 }
