@@ -519,3 +519,19 @@ Test(html_reader, other_sites_links_resolve_against_the_page) {
   cr_assert_eq(k, 6);
   newsdoc_doc_free(d);
 }
+
+Test(html_reader, our_xhtml_through_parse_into_roundtrips) {
+  newsdoc_doc *d = rich_doc();
+  char *x1 = write_opts(d, "xhtml", "1");
+  newsdoc_doc *d2;
+  newsdoc_doc_new(&d2);
+  newsdoc_ctx ctx;
+  nd_ctx_init(&ctx, NULL, "epub", NULL);
+  cr_assert_eq(nd_html_parse_into(d2, newsdoc_doc_root(d2), x1, strlen(x1), 1, &ctx), 0, "%s", newsdoc_error_last()->message);
+  char *x2 = write_opts(d2, "xhtml", "1");
+  cr_assert_str_eq(x2, x1);
+  free(x1);
+  free(x2);
+  newsdoc_doc_free(d);
+  newsdoc_doc_free(d2);
+}

@@ -1841,8 +1841,9 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
         break;
       root = only;
     }
-    /* the article's header (ours, or a header element right inside it) */
-    if (!r.fragment && !is_xhtml) {
+    /* the article's header (ours, or a header element right inside it);
+     * in XHTML (EPUB chapters) only in pages we wrote */
+    if (!r.fragment && (!is_xhtml || pm.ours)) {
       for (xmlNodePtr c = root->children; c; c = c->next) {
         if (is(c, "header")) {
           for (xmlNodePtr y = c; y; y = dom_next(y, c, 1)) {
@@ -1857,7 +1858,7 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
       }
       if (r.own_header) {
         read_article_header(&r, r.own_header, &h1_title);
-      } else {
+      } else if (!is_xhtml) {
         /* a single h1 in the article, before any text: the title */
         xmlNodePtr only = NULL;
         int count = 0, text_before = 0, seen_text = 0;
