@@ -77,6 +77,15 @@ rc6=$?
 check "a missing file fails alone (exit 1, 1 converted)" test "$rc6" -eq 1 -a -s out6/art1.json
 check "missing file reported" grep -q 'in/missing.json: json -> json: .*cannot open' stderr6
 
+# Every other format that can write: -j 1 and -j 2 give byte-identical files
+# (epub and docx included: reproducible output does not depend on threads).
+for fmt in $("$CLI" --list-formats | awk 'NR > 1 && $3 == "yes" && $1 != "json" {print $1}'); do
+  "$CLI" -q -f json -t "$fmt" -O "fmt-$fmt-1" -j 1 "${good[@]}" 2>/dev/null; r1=$?
+  "$CLI" -q -f json -t "$fmt" -O "fmt-$fmt-2" -j 2 "${good[@]}" 2>/dev/null; r2=$?
+  check "$fmt: batch converts all five (-j 1, -j 2)" test "$r1" -eq 0 -a "$r2" -eq 0 -a "$(ls "fmt-$fmt-1" | wc -l)" -eq 5
+  check "$fmt: -j 1 and -j 2 give identical files" diff -r "fmt-$fmt-1" "fmt-$fmt-2"
+done
+
 # Usage errors: exit 2.
 "$CLI" -O out7 in/art1.json 2>/dev/null;            check "-O without -t is usage (2)" test $? -eq 2
 "$CLI" -t json -O out7 -o x.json in/art1.json 2>/dev/null; check "-O with -o is usage (2)" test $? -eq 2
