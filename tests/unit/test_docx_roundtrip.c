@@ -113,6 +113,9 @@ static newsdoc_doc *fixture(void) {
   newsdoc_node *img = add(ip, NEWSDOC_NODE_IMAGE);
   cr_assert_eq(newsdoc_node_set_url(img, "media:dot.png"), 0);
   cr_assert_eq(newsdoc_node_set_title(img, "صورة"), 0);
+  newsdoc_node *fig = add(s3, NEWSDOC_NODE_FIGURE);
+  cr_assert_eq(newsdoc_node_set_url(fig, "media:dot.png"), 0);
+  text(add(fig, NEWSDOC_NODE_CAPTION), "تعليق الصورة");
   return d;
 }
 
@@ -206,6 +209,15 @@ Test(docx_roundtrip, structure_survives) {
   cr_assert_eq(dlen, sizeof PNG);
   cr_assert(!memcmp(data, PNG, dlen));
   cr_assert_str_eq(newsdoc_node_get_title(img), "صورة");
+  /* a figure: the image paragraph and its caption paragraph */
+  newsdoc_node *fig = find(r, NEWSDOC_NODE_FIGURE, 0);
+  cr_assert(fig);
+  cr_assert_str_eq(newsdoc_node_get_url(fig), newsdoc_node_get_url(img));
+  char *cap;
+  newsdoc_node_text(newsdoc_node_first_child(fig), &cap, NULL);
+  cr_assert_str_eq(cap, "تعليق الصورة");
+  newsdoc_free(cap);
+  cr_assert_eq(newsdoc_media_count(r), 1, "the image used twice is stored once");
   /* the English paragraph stays LTR; the LTR island is a span with dir ltr */
   newsdoc_node *en = find(r, NEWSDOC_NODE_PARAGRAPH, 0);
   char *lead;

@@ -1406,7 +1406,7 @@ static int para_inlines(pctx *p, xmlNode *para) {
 
 /* ---- blocks --------------------------------------------------------------------------------- */
 
-enum { K_PARA, K_HEADING, K_TITLE, K_SUBTITLE, K_AUTHOR, K_DATE, K_ABSTRACT, K_QUOTE, K_CODE, K_LISTPARA };
+enum { K_PARA, K_HEADING, K_TITLE, K_SUBTITLE, K_AUTHOR, K_DATE, K_ABSTRACT, K_QUOTE, K_CODE, K_LISTPARA, K_CAPTION };
 
 typedef struct lframe {
   newsdoc_node *list, *item;
@@ -1568,7 +1568,8 @@ static void para_info(bctx *b, xmlNode *para, pinfo *pi) {
                            *const AUTHOR[] = {"author", NULL}, *const DATE[] = {"date", NULL},
                            *const ABSTRACT[] = {"abstract", NULL},
                            *const QUOTE[] = {"quote", "intense quote", "block text", "block quote", "block quotation", NULL},
-                           *const CODE[] = {"source code", NULL}, *const LISTP[] = {"list paragraph", "compact", NULL};
+                           *const CODE[] = {"source code", NULL}, *const LISTP[] = {"list paragraph", "compact", NULL},
+                           *const CAPTION[] = {"caption", "image caption", NULL};
   pi->kind = K_PARA;
   if (pi->pstyle >= 0) {
     int h = style_heading(r, pi->pstyle);
@@ -1583,6 +1584,7 @@ static void para_info(bctx *b, xmlNode *para, pinfo *pi) {
     else if (style_is(r, pi->pstyle, QUOTE)) pi->kind = K_QUOTE;
     else if (style_is(r, pi->pstyle, CODE)) pi->kind = K_CODE;
     else if (style_is(r, pi->pstyle, LISTP)) pi->kind = K_LISTPARA;
+    else if (style_is(r, pi->pstyle, CAPTION)) pi->kind = K_CAPTION;
   }
   if (bad_num && pi->kind == K_PARA) pi->kind = K_LISTPARA;
   if (pi->kind == K_PARA || pi->kind == K_LISTPARA) {
@@ -1780,6 +1782,28 @@ static int do_paragraph(bctx *b, xmlNode *para) {
   }
   b->nlists = 0;
   b->code = NULL;
+  /* a caption right after a paragraph that is only an image: a figure */
+  newsdoc_node *prev = flow(b)->last;
+  if (pi.kind == K_CAPTION && prev && prev->type == NEWSDOC_NODE_PARAGRAPH && prev->first &&
+      prev->first == prev->last && prev->first->type == NEWSDOC_NODE_IMAGE) {
+    newsdoc_node *fig = nd_node_alloc(NEWSDOC_NODE_FIGURE), *img = prev->first;
+    if (!fig) { nd_node_free_tree(pn); return nd_oom("docx: figure"); }
+    fig->url = img->url;
+    fig->title = img->title;
+    fig->id = prev->id;
+    fig->dir = prev->dir;
+    fig->lang = prev->lang;
+    img->url = img->title = prev->id = prev->lang = NULL;
+    if ((rc = newsdoc_node_insert_before(prev, fig))) {
+      nd_node_free_tree(fig);
+      nd_node_free_tree(pn);
+      return rc;
+    }
+    newsdoc_node_free(prev);
+    pn->type = NEWSDOC_NODE_CAPTION;
+    b->quote = NULL;
+    return append_block(b, fig, pn);
+  }
   if (pi.kind == K_QUOTE || (pi.rel_indent > 0 && pi.kind != K_LISTPARA)) {
     if (!(b->quote && b->quote->parent == flow(b) && flow(b)->last == b->quote)) {
       newsdoc_node *q = nd_node_alloc(NEWSDOC_NODE_BLOCKQUOTE);
