@@ -535,3 +535,13 @@ Test(html_reader, our_xhtml_through_parse_into_roundtrips) {
   newsdoc_doc_free(d);
   newsdoc_doc_free(d2);
 }
+
+Test(html_reader, fragment_with_header_element_is_still_a_fragment) {
+  const char frag[] = "<header><p>x</p></header>\n<h1>One</h1>\n<p>a</p>\n";
+  newsdoc_doc *d = read_html(frag, sizeof frag - 1);
+  cr_assert_null(newsdoc_meta_get(d, "title"));
+  newsdoc_node *last = newsdoc_node_last_child(newsdoc_doc_root(d));
+  cr_assert_eq(newsdoc_node_get_type(last), NEWSDOC_NODE_SECTION);
+  cr_assert_eq(newsdoc_node_get_level(last), 1);
+  newsdoc_doc_free(d);
+}

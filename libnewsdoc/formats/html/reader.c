@@ -1707,12 +1707,21 @@ static const char *sniff_charset(const char *data, size_t len, char *buf, size_t
 
 /* ---- entry points ---------------------------------------------------------------- */
 
+/* Whether s[i] starts the tag <name (followed by space, '>' or '/'). */
+static int tag_at(const char *s, size_t len, size_t i, const char *name) {
+  size_t n = strlen(name);
+  if (i + 1 + n >= len || s[i] != '<' || strncasecmp(s + i + 1, name, n)) return 0;
+  char c = s[i + 1 + n];
+  return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* A fragment: no <html>, <head>, <body> or doctype near the start. */
 static int looks_like_fragment(const char *s, size_t len) {
   size_t n = len < 4096 ? len : 4096;
-  for (size_t i = 0; i + 5 <= n; i++) {
+  for (size_t i = 0; i < n; i++) {
     if (s[i] != '<') continue;
-    if (!strncasecmp(s + i + 1, "html", 4) || !strncasecmp(s + i + 1, "body", 4) || !strncasecmp(s + i + 1, "head", 4) ||
-        !strncasecmp(s + i + 1, "!doctype", 8))
+    if (tag_at(s, len, i, "html") || tag_at(s, len, i, "body") || tag_at(s, len, i, "head") ||
+        tag_at(s, len, i, "!doctype"))
       return 0;
   }
   return 1;
