@@ -86,8 +86,8 @@ static int fail(md_reader *r, int code) {
 }
 
 static int flush_text(md_reader *r) {
-  if (!r->text.len || !r->text_parent) { nd_buf_clear(&r->text); return 0; }
   if (r->text.failed) return fail(r, nd_oom("markdown: text"));
+  if (!r->text.len || !r->text_parent) { nd_buf_clear(&r->text); return 0; }
   newsdoc_node *last = r->text_parent->last;
   int rc = 0;
   if (r->text.len > 4096 && !(last && last->type == NEWSDOC_NODE_TEXT)) {
@@ -901,9 +901,9 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
     nd_buf_put(body, line, next - i);
     i = next;
   }
+  if (body->failed || notes->failed) { nd_free(defs); return nd_oom("markdown: footnotes"); }
   *defs_out = defs;
   *ndefs_out = ndefs;
-  if (body->failed || notes->failed) { nd_free(defs); return nd_oom("markdown: footnotes"); }
   return 0;
 }
 

@@ -154,7 +154,7 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
 
 static int flush(md_writer *w) {
   if (w->err) return w->err;
-  if (w->out.failed) return w->err = nd_oom("markdown: output");
+  if (w->out.failed || w->prefix.failed || w->inl.failed) return w->err = nd_oom("markdown: output");
   if (w->out.len) {
     int rc = nd_sink_put_buf(w->sink, &w->out);
     nd_buf_clear(&w->out);
@@ -445,6 +445,7 @@ static void render_inlines(md_writer *w, const newsdoc_node *c, int mode) {
       exit_inline(w, b, n);
     }
   }
+  if (b->failed && !w->err) w->err = nd_oom("markdown: inline content");
   /* No trailing blanks (they would be lost, or make a hard break). */
   while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t' || b->data[b->len - 1] == '\n'))
     b->len--;
@@ -633,6 +634,8 @@ static void write_figure(md_writer *w, const newsdoc_node *n) {
     if (!newsdoc_node_text(cap, &text, &tl)) {
       nd_md_escape_text(&b, text, tl, 0, 1);
       newsdoc_free(text);
+    } else if (!w->err) {
+      w->err = newsdoc_error_last()->code;
     }
   } else if (n->title) {
     nd_md_escape_text(&b, n->title, strlen(n->title), 0, 1);
