@@ -310,3 +310,18 @@ Test(markdown_writer, newlines_inside_text_stay_one_paragraph) {
   newsdoc_doc_free(back);
   newsdoc_doc_free(d);
 }
+
+Test(markdown_writer, front_matter_drops_what_yaml_forbids) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  const char v[] = "a\x01" "b\x7f" "c\xC2\x85" "d\xC2\x9F" "e\xEF\xBF\xBF" "f";
+  newsdoc_meta_set(d, "title", v, sizeof v - 1);
+  expect(d, "---\ntitle: 'abc def'\n---\n\n");
+  char *md = write_md(d);
+  newsdoc_doc *back = NULL;
+  cr_assert_eq(newsdoc_read(&back, md, strlen(md), "markdown", NULL, NULL), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_str_eq(newsdoc_meta_get(back, "title"), "abc def");
+  newsdoc_free(md);
+  newsdoc_doc_free(back);
+  newsdoc_doc_free(d);
+}

@@ -219,20 +219,35 @@ int nd_md_frontmatter_read(newsdoc_doc *doc, const char *yaml, size_t len, newsd
 
 /* ---- writing ---------------------------------------------------------------------- */
 
+/* Characters YAML 1.1 allows in a document (c-printable); others are
+ * dropped from what the writer puts in the front matter. */
+static int yaml_printable(uint32_t c) {
+  return c == 0x9 || (c >= 0x20 && c <= 0x7E) || c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) ||
+         (c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* s inside single quotes: ' doubled, line breaks as spaces, characters
+ * YAML forbids dropped. */
+static void put_single_quoted(nd_buf *out, const char *s, size_t len) {
+  nd_buf_putc(out, '\'');
+  for (size_t i = 0; i < len;) {
+    size_t start = i;
+    uint32_t c = nd_utf8_next(s, len, &i);
+    if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029) c = ' ';
+    if (!yaml_printable(c)) continue;
+    if (c == '\'') nd_buf_putc(out, '\'');
+    if (c == ' ' && (s[start] != ' ')) nd_buf_putc(out, ' ');
+    else nd_buf_put(out, s + start, i - start);
+  }
+  nd_buf_putc(out, '\'');
+}
+
 static void put_yaml_key(nd_buf *out, const char *k) {
   int plain = (k[0] >= 'a' && k[0] <= 'z') || (k[0] >= 'A' && k[0] <= 'Z') || k[0] == '_';
   for (const char *p = k; plain && *p; p++)
     plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
-  if (plain) {
-    nd_buf_puts(out, k);
-  } else {
-    nd_buf_putc(out, '\'');
-    for (const char *p = k; *p; p++) {
-      if (*p == '\'') nd_buf_putc(out, '\'');
-      nd_buf_putc(out, *p == '\n' || *p == '\r' ? ' ' : *p);
-    }
-    nd_buf_putc(out, '\'');
-  }
+  if (plain) nd_buf_puts(out, k);
+  else put_single_quoted(out, k, strlen(k));
   nd_buf_putc(out, ':');
 }
 
@@ -249,14 +264,7 @@ static void put_yaml_value(nd_buf *out, const char *v) {
   while (s < e && flat.data[s] == ' ') s++;
   while (e > s && flat.data[e - 1] == ' ') e--;
   if (e > s) nd_md_escape_text(&esc, flat.data + s, e - s, 1, 0);
-  nd_buf_putc(out, '\'');
-  for (size_t i = 0; i < esc.len; i++) {
-    unsigned char c = (unsigned char)esc.data[i];
-    if (c == '\'') nd_buf_putc(out, '\'');
-    if (c < 0x20) continue; /* YAML forbids C0 controls */
-    nd_buf_putc(out, (char)c);
-  }
-  nd_buf_putc(out, '\'');
+  put_single_quoted(out, esc.data ? esc.data : "", esc.len);
   if (esc.failed || flat.failed) out->failed = 1;
   nd_buf_free(&esc);
   nd_buf_free(&flat);
