@@ -9,7 +9,9 @@
 #   scripts/sanitize.sh [asan] [valgrind] [tsan]      (default: all three)
 #   SANITIZE_PREFIX=DIR  where the build-asan/build-valgrind/build-tsan
 #                        directories go (default: the source tree)
-#   SANITIZE_CTEST_ARGS  extra ctest arguments for the asan stage (e.g. -E pandoc)
+#   SANITIZE_CTEST_ARGS  ctest arguments for the asan stage; default "-LE valgrind"
+#                        (tests labelled valgrind run valgrind, which cannot run
+#                        ASan binaries)
 #
 # Prints each stage's result and time; exits non-zero when any stage fails.
 set -uo pipefail
@@ -45,7 +47,7 @@ stage_asan() {
   # The OOM walk revisits every allocation: in the sanitized build it takes
   # every third one.
   NEWSDOC_OOM_STRIDE=${NEWSDOC_OOM_STRIDE:-3} \
-    ctest --test-dir "$b" -j2 --output-on-failure --timeout 1500 ${SANITIZE_CTEST_ARGS:-} >"$b.ctest.log" 2>&1
+    ctest --test-dir "$b" -j2 --output-on-failure --timeout 1500 ${SANITIZE_CTEST_ARGS:--LE valgrind} >"$b.ctest.log" 2>&1
   local rc=$?
   grep -E "tests passed|tests failed|^[[:space:]]+[0-9]+ - " "$b.ctest.log" | head -40
   grep -E "ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:" "$b.ctest.log" | sort | uniq -c | head -20
