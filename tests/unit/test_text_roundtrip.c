@@ -198,6 +198,18 @@ Test(text_fixtures, english_hard_wrapped) {
   cr_assert_str_eq(t, "The city council approved a budget of $2 billion on Tuesday,");
   newsdoc_free(t);
   newsdoc_doc_free(d);
+  /* "block": every line of a blank-line block joins, whatever its width */
+  const char *blocks = "First line of a block\nand a short one\n\nSecond block\nhere\n";
+  d = read_text(blocks, strlen(blocks), NULL);
+  cr_assert_eq(newsdoc_node_child_count(newsdoc_doc_root(d)), 4, "auto: a paragraph per line");
+  newsdoc_doc_free(d);
+  newsdoc_options_set(o, "paragraphs", "block");
+  d = read_text(blocks, strlen(blocks), o);
+  cr_assert_eq(newsdoc_node_child_count(newsdoc_doc_root(d)), 2);
+  newsdoc_node_text(newsdoc_node_first_child(newsdoc_doc_root(d)), &t, NULL);
+  cr_assert_str_eq(t, "First line of a block and a short one");
+  newsdoc_free(t);
+  newsdoc_doc_free(d);
   newsdoc_options_free(o);
 }
 

@@ -4,8 +4,10 @@
  *   charset     the input's encoding when known (IANA name); otherwise a
  *               BOM, valid UTF-8 or ICU's detection decides
  *   paragraphs  "line" (one paragraph per line), "wrapped" (hard-wrapped
- *               lines joined back; "block" and "blank" are aliases) or
- *               "auto" (the default: chosen per document)
+ *               lines joined back where the next word would not have fitted),
+ *               "block" (every line of a blank-line-separated block joins;
+ *               "blank" is an alias) or "auto" (the default: line or
+ *               wrapped, chosen per document)
  *   wrap        writer: wrap paragraphs at N columns (0: no wrapping)
  */
 #include "text.h"

@@ -57,7 +57,7 @@ typedef struct {
   tblock *blocks;
   size_t nblocks, capblocks;
   nd_buf arena; /* joined paragraph texts */
-  int wrapped;
+  int wrapped; /* 0: a paragraph per line; 1: wrapped lines joined; 2: blocks */
   uint32_t maxw;
   newsdoc_dir doc_dir;
   const char *doc_lang;
@@ -383,6 +383,7 @@ static int split_lines(reader *r) {
 /* Line b continues line a's paragraph when b's first word would not have
  * fitted at the end of a (greedy wrapping at the widest line's width). */
 static int wrap_joined(const reader *r, const tline *a, const tline *b) {
+  if (r->wrapped == 2) return 1; /* "block": every line of a block joins */
   return (uint64_t)a->width + 1 + b->fword > r->maxw;
 }
 
@@ -392,8 +393,12 @@ static void choose_style(reader *r) {
     r->wrapped = 0;
     return;
   }
-  if (opt && (!strcmp(opt, "wrapped") || !strcmp(opt, "block") || !strcmp(opt, "blank"))) {
+  if (opt && !strcmp(opt, "wrapped")) {
     r->wrapped = 1;
+    return;
+  }
+  if (opt && (!strcmp(opt, "block") || !strcmp(opt, "blank"))) {
+    r->wrapped = 2;
     return;
   }
   size_t pairs = 0, joined = 0;
@@ -519,8 +524,7 @@ static int build_quote(reader *r, size_t *i, newsdoc_node **out) {
       if ((rc = flush_pending(r, &p))) break;
       continue;
     }
-    int join = r->wrapped && p.last && p.parent == stack[depth - 1] &&
-               (uint64_t)p.last->width + 1 + L->fword > r->maxw;
+    int join = r->wrapped && p.last && p.parent == stack[depth - 1] && wrap_joined(r, p.last, L);
     if (!join && (rc = flush_pending(r, &p))) break;
     pending_add(r, &p, stack[depth - 1], L);
   }
