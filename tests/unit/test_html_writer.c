@@ -294,3 +294,20 @@ Test(html_writer, rtl_run_inside_ltr_text) {
   free(h);
   newsdoc_doc_free(d);
 }
+
+Test(html_writer, isolated_runs_take_their_numbers_only) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  newsdoc_meta_set(d, "dir", "rtl", 3);
+  para(newsdoc_doc_root(d), "هاتف iPhone 15 جديد");
+  para(newsdoc_doc_root(d), "قال Obama، 2024 عام");
+  para(newsdoc_doc_root(d), "بلغ GDP 1,000.5 مليار");
+  para(newsdoc_doc_root(d), "قال الرئيس محمد: \"Hello, world!\" ثم غادر");
+  char *h = write_html(d, FRAG);
+  cr_assert_str_eq(h, "<p>هاتف <bdi>iPhone 15</bdi> جديد</p>\n"
+                      "<p>قال <bdi>Obama</bdi>، 2024 عام</p>\n"
+                      "<p>بلغ <bdi>GDP 1,000.5</bdi> مليار</p>\n"
+                      "<p>قال الرئيس محمد: &quot;<bdi>Hello, world</bdi>!&quot; ثم غادر</p>\n");
+  free(h);
+  newsdoc_doc_free(d);
+}

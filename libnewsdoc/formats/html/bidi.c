@@ -57,16 +57,21 @@ int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir op
     else if (k == other || k == ND_BIDI_BREAK || k == ND_BIDI_FMT) break;
   }
   if (!in_run) return 0;
-  /* Numbers right after the run belong to it ("iPhone 15", "عام 2024"):
-   * separators, then digits; stop at the last digit. */
+  /* A number right after the run belongs to it ("iPhone 15", "عام 2024"):
+   * at most one space, then digits, with separators only between digits
+   * (1,000.5).  "Obama، 2024" keeps its number outside. */
   size_t j = run_end, last = run_end;
+  if (j < len && s[j] == ' ') j++;
   int seen_num = 0;
   while (j < len) {
     size_t nj = j;
     int k = nd_html_bidi_class(nd_utf8_next(s, len, &nj));
-    if (k == ND_BIDI_NUM) { seen_num = 1; last = nj; }
-    else if (k != ND_BIDI_SEP && !(k == ND_BIDI_MARK && seen_num)) break;
-    else if (k == ND_BIDI_SEP && s[j] == ' ' && j > run_end && s[j - 1] == ' ') break; /* two spaces: a gap */
+    if (k == ND_BIDI_NUM) {
+      seen_num = 1;
+      last = nj;
+    } else if (!(seen_num && (k == ND_BIDI_SEP || k == ND_BIDI_MARK) && s[j] != ' ')) {
+      break;
+    }
     j = nj;
   }
   *start = run_start;
