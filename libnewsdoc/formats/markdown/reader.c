@@ -919,8 +919,8 @@ static int prescan_depth(const char *src, size_t len, newsdoc_ctx *ctx) {
   char fch = 0;
   size_t flen = 0, line = 1;
   for (size_t i = 0; i < len; line++) {
-    size_t le = i;
-    while (le < len && src[le] != '\n') le++;
+    const char *nl = memchr(src + i, '\n', len - i);
+    size_t le = nl ? (size_t)(nl - src) : len;
     const char *l = src + i;
     size_t ll = le - i;
     if (in_fence) {
@@ -1121,13 +1121,16 @@ static int quick_clean(const unsigned char *s, size_t len) {
   unsigned prev_ccc = 0;
   size_t i = 0;
   while (i < len) {
-    if (i + 8 <= len) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (!(w & 0x8080808080808080ull)) { i += 8; prev_ccc = 0; continue; }
-    }
     unsigned c = s[i];
-    if (c < 0x80) { i++; prev_ccc = 0; continue; }
+    if (c < 0x80) {
+      i++;
+      prev_ccc = 0;
+      for (uint64_t w; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull) break;
+      }
+      continue;
+    }
     if (c >= 0xC2 && c <= 0xDF) {
       if (i + 1 >= len || (s[i + 1] & 0xC0) != 0x80) return 0;
       unsigned cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
