@@ -325,3 +325,27 @@ Test(markdown_writer, front_matter_drops_what_yaml_forbids) {
   newsdoc_doc_free(back);
   newsdoc_doc_free(d);
 }
+
+Test(markdown_writer, quote_first_in_an_item_or_note) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  newsdoc_node *r = newsdoc_doc_root(d);
+  newsdoc_node *list = add(r, NEWSDOC_NODE_LIST);
+  newsdoc_node *q = add(add(list, NEWSDOC_NODE_ITEM), NEWSDOC_NODE_BLOCKQUOTE);
+  para(q, "a");
+  para(q, "b");
+  newsdoc_node *p = para(r, "x");
+  newsdoc_node *note = add(p, NEWSDOC_NODE_NOTE);
+  para(add(note, NEWSDOC_NODE_BLOCKQUOTE), "quoted note");
+  expect(d, "- > a\n  >\n  > b\n\nx[^1]\n\n[^1]: > quoted note\n");
+  char *md = write_md(d);
+  newsdoc_doc *back = NULL;
+  cr_assert_eq(newsdoc_read(&back, md, strlen(md), "markdown", NULL, NULL), 0);
+  char *j1 = tu_json(d), *j2 = tu_json(back);
+  cr_assert_str_eq(j2, j1, "%s", md);
+  free(j1);
+  free(j2);
+  newsdoc_free(md);
+  newsdoc_doc_free(back);
+  newsdoc_doc_free(d);
+}

@@ -720,7 +720,12 @@ static void walk_blocks(md_writer *w, const newsdoc_node *root, const char *mark
       wframe *f = &w->st[w->n - 1];
       f->div = div;
       if (n->type == NEWSDOC_NODE_LIST) f->marker = pick_marker(n);
-      if (n->type == NEWSDOC_NODE_BLOCKQUOTE) nd_buf_puts(&w->prefix, "> ");
+      if (n->type == NEWSDOC_NODE_BLOCKQUOTE) {
+        /* first block of an item or note: the line has begun, so the
+         * marker goes in by hand; later lines get it from the prefix */
+        if (!w->at_bol) nd_buf_puts(&w->out, "> ");
+        nd_buf_puts(&w->prefix, "> ");
+      }
       if (n->type == NEWSDOC_NODE_ITEM) {
         if (!m.len) nd_buf_puts(&m, "- ");
         emit(w, m.data, m.len);
