@@ -93,10 +93,18 @@ stage_tsan() {
   local b=$prefix/build-tsan
   # clang links the TSan runtime into executables; -z undefs lets the
   # shared library leave its TSan symbols to them.
-  CC=clang CXX=clang++ configure_build "$b" test_threads -- -DNEWSDOC_SANITIZE=thread \
+  CC=clang CXX=clang++ configure_build "$b" newsdoc -- -DNEWSDOC_SANITIZE=thread \
     -DCMAKE_SHARED_LINKER_FLAGS=-Wl,-z,undefs || return 1
-  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0
-  (cd "$b/tests" && ./test_threads --jobs 1) >"$b.tsan.log" 2>&1
+  # Criterion cannot set up its worker arena under TSan ("Could not
+  # initialize inheritable arena"): test_threads is built alone.
+  clang -std=c11 -O1 -g -fsanitize=thread -DTHREADS_STANDALONE -D_DEFAULT_SOURCE -I"$src/include" \
+    -I"$src/tests/unit" "$src/tests/unit/test_threads.c" -o "$b/test_threads_tsan" -L"$b" -lnewsdoc -lpthread \
+    -Wl,-rpath,"$b" || return 1
+  # glibc's tzset (reached through libzip's mktime) works under glibc's own
+  # lock, which TSan cannot see in the uninstrumented libc.
+  printf 'race:tzset_internal\n' >"$b/tsan.supp"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0:suppressions=$b/tsan.supp"
+  "$b/test_threads_tsan" >"$b.tsan.log" 2>&1
   local rc=$?
   grep -E "threads:|Synthesis|WARNING: ThreadSanitizer|SUMMARY" "$b.tsan.log" | head -20
   [ $rc -eq 0 ] && grep -q "WARNING: ThreadSanitizer" "$b.tsan.log" && rc=1
