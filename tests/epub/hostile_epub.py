@@ -118,6 +118,12 @@ def cases():
                          '<navLabel><text>&x;&y;</text></navLabel><content src="c1.xhtml"/></navPoint></navMap></ncx>'},
         [("nav", "nav.xhtml\" properties=\"nav", "application/xhtml+xml"), ("ncx", "toc.ncx", "application/x-dtbncx+xml")])
     c.append(("entities-in-nav-and-ncx", navbook, {"ok": lambda j: count(j, "paragraph") == 1, "absent": "root:"}))
+    # 50 000 attributes on one element (libxml2 checks them pairwise).
+    attrs = " ".join(f'a{i}="v"' for i in range(50000))
+    c.append(("many-attributes-in-content", chapter_book(f"<p {attrs}>x</p>"), {"error": ["max-attributes"]}))
+    many_opf = chapter_book("<p>x</p>")
+    many_opf["OEBPS/p.opf"] = many_opf["OEBPS/p.opf"].replace("<dc:title>", f"<dc:title {attrs}>")
+    c.append(("many-attributes-in-opf", many_opf, {"error": ["max-attributes", "p.opf"]}))
     # Not a zip at all, and a truncated one.
     c.append(("not-a-zip", b"this is not an epub", {"error": []}))
     return c

@@ -135,3 +135,19 @@ Test(epub_internal, container_and_toc) {
   cr_assert_eq(pkg.toc[1].depth, 2);
   nd_epub_pkg_free(&pkg);
 }
+
+/* The linear pre-scan that keeps libxml2's quadratic attribute check away. */
+Test(epub_internal, attribute_scan) {
+  size_t line = 0;
+  static const char OK[] = "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b=c=d'>]><!-- a=b=c=d -->"
+                           "<x a='1' b=\"=2=\"><![CDATA[x=y=z=w]]><y c='3'/></x>";
+  cr_assert_eq(nd_epub_attr_scan(OK, sizeof OK - 1, 2, &line), 0);
+  static const char BAD[] = "<x>\n<y a='1' b='2'\n c='3'/></x>";
+  cr_assert_eq(nd_epub_attr_scan(BAD, sizeof BAD - 1, 2, &line), 1);
+  cr_assert_eq(line, 2);
+  cr_assert_eq(nd_epub_attr_scan(BAD, sizeof BAD - 1, 3, &line), 0);
+  /* unterminated input ends the scan without reading past the end */
+  static const char CUT[] = "<x a='1";
+  cr_assert_eq(nd_epub_attr_scan(CUT, sizeof CUT - 1, 5, &line), 0);
+  cr_assert_eq(nd_epub_attr_scan("<!--", 4, 5, &line), 0);
+}

@@ -49,6 +49,13 @@ void nd_epub_pkg_free(nd_epub_pkg *pkg);
 struct _xmlDoc;
 int nd_epub_xml_parse(struct _xmlDoc **out, const char *data, size_t len, const char *part, newsdoc_ctx *ctx);
 
+/* Whether some start tag in the markup has more than `max` attributes
+ * (counted as '=' outside quoted values; comments, CDATA, processing
+ * instructions and declarations skipped): 1 and its line, else 0.  A
+ * linear pre-scan: libxml2's duplicate check is quadratic in the number of
+ * attributes of one element. */
+int nd_epub_attr_scan(const char *data, size_t len, unsigned long long max, size_t *line_out);
+
 /* META-INF/container.xml: the full-path of the first package document
  * (preferring media-type application/oebps-package+xml).  Caller frees. */
 int nd_epub_container_parse(const char *data, size_t len, char **path_out, newsdoc_ctx *ctx);

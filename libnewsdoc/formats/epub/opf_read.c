@@ -70,10 +70,74 @@ static void trim(char *s) {
   s[n - a] = 0;
 }
 
+int nd_epub_attr_scan(const char *data, size_t len, unsigned long long max, size_t *line_out) {
+  size_t line = 1, i = 0;
+  while (i < len) {
+    char c = data[i];
+    if (c == '\n') line++;
+    if (c != '<') {
+      i++;
+      continue;
+    }
+    /* comments, CDATA, processing instructions, declarations: skipped */
+    static const struct {
+      const char *open, *close;
+    } skip[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}};
+    int skipped = 0;
+    for (size_t k = 0; k < 3 && !skipped; k++) {
+      size_t ol = strlen(skip[k].open), cl = strlen(skip[k].close);
+      if (len - i < ol || memcmp(data + i, skip[k].open, ol)) continue;
+      i += ol;
+      while (i < len && !(len - i >= cl && !memcmp(data + i, skip[k].close, cl))) {
+        if (data[i] == '\n') line++;
+        i++;
+      }
+      i += cl;
+      skipped = 1;
+    }
+    if (skipped) continue;
+    if (i + 1 < len && data[i + 1] == '!') { /* <!DOCTYPE ...[ ... ]> */
+      int depth = 0;
+      for (i += 2; i < len; i++) {
+        if (data[i] == '\n') line++;
+        else if (data[i] == '[') depth++;
+        else if (data[i] == ']' && depth) depth--;
+        else if (data[i] == '>' && !depth) break;
+      }
+      i++;
+      continue;
+    }
+    /* a tag: count the '=' outside quoted values */
+    unsigned long long n = 0;
+    size_t tag_line = line;
+    for (i++; i < len && data[i] != '>'; i++) {
+      if (data[i] == '\n') line++;
+      else if (data[i] == '=') n++;
+      else if (data[i] == '"' || data[i] == '\'') {
+        char q = data[i];
+        for (i++; i < len && data[i] != q; i++)
+          if (data[i] == '\n') line++;
+      }
+    }
+    if (n > max) {
+      if (line_out) *line_out = tag_line;
+      return 1;
+    }
+    i++;
+  }
+  return 0;
+}
+
 int nd_epub_xml_parse(xmlDoc **out, const char *data, size_t len, const char *part, newsdoc_ctx *ctx) {
-  (void)ctx;
   *out = NULL;
   if (len > INT_MAX) return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "epub: %s: too large to parse", part);
+  /* libxml2 checks attribute names for duplicates pairwise: refuse an
+   * element with more than max-attributes before it gets to see it. */
+  unsigned long long max_attrs = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_ATTRIBUTES);
+  size_t at_line = 0;
+  if (nd_epub_attr_scan(data, len, max_attrs, &at_line))
+    return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "epub: %s: an element at line %zu has more than max-attributes (%llu)",
+                             part, at_line, max_attrs);
   xmlParserCtxtPtr p = xmlNewParserCtxt();
   if (!p) return nd_oom("epub: XML parser");
   xmlDocPtr d = xmlCtxtReadMemory(p, data, (int)len, part, NULL,

@@ -363,6 +363,13 @@ static int read_chapter(rstate *r, size_t si) {
   size_t len = 0;
   int rc = read_part(r, path, &data, &len, 0, "spine item");
   if (rc) return rc < 0 ? rc : 0;
+  unsigned long long max_attrs = newsdoc_ctx_limit(r->ctx, NEWSDOC_LIMIT_ATTRIBUTES);
+  size_t at_line = 0;
+  if (nd_epub_attr_scan(data, len, max_attrs, &at_line)) {
+    nd_free(data);
+    return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "epub: %s: an element at line %zu has more than max-attributes (%llu)",
+                             path, at_line, max_attrs);
+  }
   /* The HTML reader appends to the document's body (so lang and dir are
    * compared with the book's); this chapter is what follows `last`. */
   newsdoc_node *root = r->doc->root, *last = root->last;
