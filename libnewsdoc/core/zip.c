@@ -283,6 +283,8 @@ int nd_zip_read(nd_zip *z, const char *name, char **out, size_t *len_out) {
   zip_stat_init(&st);
   zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st);
   unsigned long long comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+  int has_size = (st.valid & ZIP_STAT_SIZE) != 0;
+  unsigned long long declared = has_size ? st.size : 0;
   unsigned long long max_entry = newsdoc_ctx_limit(z->ctx, NEWSDOC_LIMIT_ZIP_ENTRY_SIZE);
   unsigned long long max_total = newsdoc_ctx_limit(z->ctx, NEWSDOC_LIMIT_ZIP_TOTAL_SIZE);
   unsigned long long max_ratio = newsdoc_ctx_limit(z->ctx, NEWSDOC_LIMIT_ZIP_RATIO);
@@ -310,6 +312,11 @@ int nd_zip_read(nd_zip *z, const char *name, char **out, size_t *len_out) {
     if (got == 0) break;
     b.len += (size_t)got;
     z->expanded += (unsigned long long)got;
+    if (has_size && b.len > declared) {
+      rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: the entry \"%.200s\" expands beyond its declared size (%llu bytes)",
+                             name, declared);
+      break;
+    }
     if (b.len > max_entry) {
       rc = newsdoc_error_set(NEWSDOC_ELIMIT_ZIP, "zip: the entry \"%.200s\" expands beyond max-zip-entry-size (%llu bytes)",
                              name, max_entry);
@@ -328,6 +335,9 @@ int nd_zip_read(nd_zip *z, const char *name, char **out, size_t *len_out) {
     if ((rc = newsdoc_ctx_check(z->ctx))) break;
   }
   zip_fclose(zf);
+  if (!rc && has_size && b.len != declared)
+    rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "zip: the entry \"%.200s\" is %zu bytes, not the %llu it declares", name,
+                           b.len, declared);
   if (rc) {
     nd_buf_free(&b);
     return rc;

@@ -207,3 +207,27 @@ Test(zip, harmless_header_differences_pass_real_ones_fail) {
   free(t);
   nd_free(z);
 }
+
+/* libzip 1.7 does not enforce declared sizes: we do, while reading. */
+Test(zip, lying_declared_size_is_malformed) {
+  const char *names[] = {"m", "big.txt"};
+  size_t plen = 100000;
+  char *payload = malloc(plen);
+  memset(payload, 'x', plen);
+  size_t len;
+  char *z = make_zip(&len, names, 2, payload, plen);
+  free(payload);
+  /* patch the uncompressed size of big.txt to 10 in both headers */
+  for (size_t i = 0; i + 46 < len; i++) {
+    if (!memcmp(z + i, "PK\x03\x04", 4) && !memcmp(z + i + 30, "big.txt", 7)) memcpy(z + i + 22, "\x0a\0\0\0", 4);
+    if (!memcmp(z + i, "PK\x01\x02", 4) && !memcmp(z + i + 46, "big.txt", 7)) memcpy(z + i + 24, "\x0a\0\0\0", 4);
+  }
+  nd_zip *zip;
+  char *data;
+  size_t dlen;
+  cr_assert_eq(nd_zip_open(&zip, z, len, ctx_with(NULL)), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_eq(nd_zip_read(zip, "big.txt", &data, &dlen), NEWSDOC_EMALFORMED);
+  cr_assert(strstr(newsdoc_error_last()->message, "declared size"), "%s", newsdoc_error_last()->message);
+  nd_zip_close(zip);
+  nd_free(z);
+}
