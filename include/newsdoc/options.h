@@ -34,6 +34,31 @@
  *   date-from-clock       0          writers may use the current time when
  *                                    the document has no date and
  *                                    SOURCE_DATE_EPOCH is unset
+ *
+ * Keys of the built-in formats (each format's format.c says more):
+ *   text      charset      read: the input's charset when detection should
+ *                          not decide (an IANA name, e.g. windows-1256)
+ *             paragraphs   read: auto (default), line, block or wrapped:
+ *                          one paragraph per line, per blank-line block, or
+ *                          hard-wrapped lines joined back
+ *             wrap         write: wrap lines at N columns (0: no wrapping)
+ *   html      fragment     write: body content only (default 0)
+ *             css          write: unset embeds the built-in stylesheet,
+ *                          "none" leaves it out, anything else is an href
+ *             embed-media  write: images as data: URIs (default 1)
+ *             xhtml        write: XML syntax (default 0)
+ *             raw-html     write: what to do with raw HTML kept from
+ *                          Markdown: "safe" (default: kept, but elements
+ *                          and attributes that run code or load things
+ *                          are escaped), "omit", or "unsafe" (verbatim)
+ *   epub      title        write: the title when the document has none
+ *             date         write: time stamp (ISO 8601 or Unix seconds)
+ *                          when the document has no date and
+ *                          SOURCE_DATE_EPOCH is unset
+ *   json      json-pretty  write: indented output (default 0)
+ * The document's date, else SOURCE_DATE_EPOCH, else the "date" option,
+ * else a fixed epoch (1980-01-01) gives EPUB and DOCX time stamps, so the
+ * same input always gives the same bytes.
  */
 #ifndef NEWSDOC_OPTIONS_H
 #define NEWSDOC_OPTIONS_H
