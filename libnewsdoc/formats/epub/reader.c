@@ -395,6 +395,15 @@ static int read_chapter(rstate *r, size_t si) {
         rc = nd_oom("epub");
       } else {
         sec->level = 1;
+        /* A title in the other direction (a French chapter title in an
+         * Arabic book) says so, as the HTML reader does for a block. */
+        newsdoc_dir bd = newsdoc_doc_dir(r->doc);
+        if (bd != NEWSDOC_DIR_LTR && bd != NEWSDOC_DIR_RTL) {
+          const char *lang = newsdoc_meta_get(r->doc, NEWSDOC_META_LANG);
+          bd = lang && nd_lang_is_rtl(lang) ? NEWSDOC_DIR_RTL : NEWSDOC_DIR_LTR;
+        }
+        newsdoc_dir ld = nd_text_majority_dir(label, strlen(label));
+        if ((ld == NEWSDOC_DIR_LTR || ld == NEWSDOC_DIR_RTL) && ld != bd) h->dir = (uint8_t)ld;
         newsdoc_node *c;
         while (!rc && (c = last ? last->next : root->first)) {
           newsdoc_node_unlink(c);
