@@ -1,7 +1,9 @@
 /* convert.c - the simple interface: read, write, convert. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../internal.h"
 
@@ -147,6 +149,10 @@ int newsdoc_write(const newsdoc_doc *doc, const char *format, const newsdoc_opti
   return 0;
 }
 
+static int file_sink(const void *data, size_t len, void *ud) {
+  return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : -1;
+}
+
 int newsdoc_write_file(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts) {
   if (!doc || !path) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_write_file: NULL argument");
   newsdoc_format f;
@@ -155,24 +161,41 @@ int newsdoc_write_file(const newsdoc_doc *doc, const char *format, const char *p
       return newsdoc_error_set(NEWSDOC_EUNKNOWNFORMAT, "%s: no output format for this extension; name one", path);
     format = f.name;
   }
-  char *data;
-  size_t len;
-  int rc = newsdoc_write(doc, format, opts, &data, &len);
-  if (rc) return rc;
-  FILE *fp = fopen(path, "wb");
+  /* Stream into a temporary file beside the target, then rename it over
+   * the target: the output never has to fit in memory, and a failed
+   * conversion leaves no partial file. */
+  size_t plen = strlen(path);
+  char *tmp = nd_malloc(plen + 16);
+  if (!tmp) return nd_oom("newsdoc_write_file");
+  memcpy(tmp, path, plen);
+  memcpy(tmp + plen, ".ndtmp-XXXXXX", 14);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    int e = errno;
+    nd_free(tmp);
+    return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot create: %s", path, strerror(e));
+  }
+  struct stat st;
+  mode_t mode = 0644;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) mode = st.st_mode & 07777;
+  fchmod(fd, mode);
+  FILE *fp = fdopen(fd, "wb");
   if (!fp) {
-    nd_free(data);
-    return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot create: %s", path, strerror(errno));
+    close(fd);
+    remove(tmp);
+    nd_free(tmp);
+    return nd_oom("newsdoc_write_file");
   }
-  size_t put = fwrite(data, 1, len, fp);
-  int bad = put != len || fflush(fp) != 0;
+  newsdoc_sink sink;
+  nd_sink_init_fn(&sink, file_sink, fp, newsdoc_options_limit(opts, NEWSDOC_LIMIT_OUTPUT_SIZE));
+  int rc = write_sink(doc, format, &sink, opts);
+  int bad = fflush(fp) != 0;
   bad |= fclose(fp) != 0;
-  nd_free(data);
-  if (bad) {
-    remove(path);
-    return newsdoc_error_set(NEWSDOC_EIO, "%s: write error", path);
-  }
-  return 0;
+  if (!rc && bad) rc = newsdoc_error_set(NEWSDOC_EIO, "%s: write error: %s", path, strerror(errno));
+  if (!rc && rename(tmp, path) != 0) rc = newsdoc_error_set(NEWSDOC_EIO, "%s: cannot replace: %s", path, strerror(errno));
+  if (rc) remove(tmp);
+  nd_free(tmp);
+  return rc;
 }
 
 int newsdoc_write_callback(const newsdoc_doc *doc, const char *format, newsdoc_write_cb cb, void *ud,
