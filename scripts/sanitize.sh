@@ -59,39 +59,46 @@ stage_asan() {
   return $rc
 }
 
+valgrind_one() { # binary -> log; prints one line
+  local t=$1 b=$2 name log
+  name=$(basename "$t")
+  log=$b/valgrind-$name.log
+  # Criterion runs each test in a worker it re-executes (boxfort):
+  # --trace-children puts the worker under memcheck too, and a worker's
+  # memcheck error (exit 99) turns into a failed test.
+  (cd "$b/tests" && NEWSDOC_OOM_STRIDE=${NEWSDOC_OOM_STRIDE_VALGRIND:-17} NEWSDOC_THREADS_ROUNDS=1 \
+     valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect \
+     --show-leak-kinds=definite,indirect --error-exitcode=99 --trace-children=yes \
+     --num-callers=30 "$t" --jobs 1 >"$log" 2>&1)
+  local trc=$? errs leaks
+  errs=$(grep -E "ERROR SUMMARY: [1-9]" "$log" | head -1)
+  leaks=$(grep -E "definitely lost: [1-9]|indirectly lost: [1-9]" "$log" | head -1)
+  if [ $trc -ne 0 ] || [ -n "$errs" ] || [ -n "$leaks" ]; then
+    echo "valgrind: $name: FAILED (exit $trc) ${errs:-} ${leaks:-} (log: $log)"
+    grep -E "definitely lost in|indirectly lost in|Invalid|uninitialised|Assertion|by 0x.*test_" "$log" | head -6
+  else
+    echo "valgrind: $name: clean ($(grep -c "ERROR SUMMARY: 0" "$log") processes under memcheck, 0 errors, 0 leaks)"
+  fi
+}
+
 stage_valgrind() {
   local b=$prefix/build-valgrind
   configure_build "$b" -- || return 1
-  local rc=0 n=0 bad=0
-  for t in "$b"/tests/test_*; do
+  # VALGRIND_TESTS: a glob of unit-test binaries (default all); two run at once.
+  local n=0 t
+  : >"$b/valgrind-summary.txt"
+  for t in "$b"/tests/${VALGRIND_TESTS:-test_*}; do
     [ -x "$t" ] || continue
     n=$((n + 1))
-    local name log
-    name=$(basename "$t")
-    log=$b/valgrind-$name.log
-    # Criterion runs each test in a worker it re-executes (boxfort):
-    # --trace-children puts the worker under memcheck too, and a worker's
-    # memcheck error (exit 99) turns into a failed test.
-    (cd "$b/tests" && NEWSDOC_OOM_STRIDE=${NEWSDOC_OOM_STRIDE_VALGRIND:-17} NEWSDOC_THREADS_ROUNDS=1 \
-       valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect \
-       --show-leak-kinds=definite,indirect --error-exitcode=99 --trace-children=yes \
-       --num-callers=30 "$t" --jobs 1 >"$log" 2>&1)
-    local trc=$?
-    local errs
-    errs=$(grep -E "ERROR SUMMARY: [1-9]" "$log" | head -1)
-    local leaks
-    leaks=$(grep -E "definitely lost: [1-9]|indirectly lost: [1-9]" "$log" | head -1)
-    if [ $trc -ne 0 ] || [ -n "$errs" ] || [ -n "$leaks" ]; then
-      bad=$((bad + 1))
-      rc=1
-      echo "valgrind: $name: FAILED (exit $trc) ${errs:-} ${leaks:-} (log: $log)"
-      grep -E "Invalid|uninitialised|definitely lost|indirectly lost|at 0x|by 0x" "$log" | head -25
-    else
-      echo "valgrind: $name: clean ($(grep -c "ERROR SUMMARY: 0" "$log") processes under memcheck, 0 errors, 0 leaks)"
-    fi
+    valgrind_one "$t" "$b" >>"$b/valgrind-summary.txt" &
+    while [ "$(jobs -rp | wc -l)" -ge "${VALGRIND_JOBS:-2}" ]; do sleep 1; done
   done
-  echo "valgrind: $n unit-test binaries, $((n - bad)) clean"
-  return $rc
+  wait
+  cat "$b/valgrind-summary.txt"
+  local clean
+  clean=$(grep -c ": clean (" "$b/valgrind-summary.txt")
+  echo "valgrind: $n unit-test binaries, $clean clean"
+  [ "$clean" -eq "$n" ]
 }
 
 stage_tsan() {
