@@ -215,6 +215,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--only", default=None, help="run only the cases matching this glob")
     ap.add_argument("--no-generate", action="store_true")
+    ap.add_argument("--readers", choices=("all", "target"), default=None,
+                    help="every registered reader (default), or only the case's own and probing "
+                         "(default in sanitized builds, which are several times slower)")
     args = ap.parse_args()
     args.driver = os.path.abspath(args.driver)
 
@@ -228,6 +231,8 @@ def main():
         os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":hard_rss_limit_mb=3072:detect_leaks=1"
         if args.strace == "auto":
             args.strace = "off"
+        if args.readers is None:
+            args.readers = "target"
     if args.strace == "on" and not shutil.which("strace"):
         sys.exit("run_hostile: strace is not installed (scripts/deps.sh)")
     args.use_strace = args.strace == "on" or (args.strace == "auto" and shutil.which("strace") is not None)
@@ -249,7 +254,8 @@ def main():
     readers = subprocess.run([args.driver, "--list-readers"], capture_output=True, text=True,
                              check=True).stdout.split()
     args.nwriters = len(readers)
-    print(f"hostile: readers registered: {' '.join(readers)}; strace {'on' if args.use_strace else 'off'}; "
+    print(f"hostile: readers registered: {' '.join(readers)}; "
+          f"{'each case through its own reader and probing only; ' if args.readers == 'target' else ''}strace {'on' if args.use_strace else 'off'}; "
           f"time bound {args.timeout:g} s per operation; memory bound "
           f"{str(args.mem_mb) + ' MiB (RLIMIT_AS)' if args.mem_mb else 'ASan hard_rss_limit_mb=3072'}")
 
@@ -266,6 +272,8 @@ def main():
         row["used"] += 1
         cases[case] = row
         for rd in readers + ["auto"]:
+            if args.readers == "target" and rd not in (row["reader"], "auto"):
+                continue
             jobs.append((case, os.path.join(corpus, fn), rd, row))
     if not args.only:
         for r in rows:
