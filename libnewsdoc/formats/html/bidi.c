@@ -1,11 +1,13 @@
 /* bidi.c - bidi classes (ICU) and the runs the html writer isolates, and
  * URL helpers shared by the writer and the reader. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <strings.h>
 #include <unicode/uchar.h>
 
 #include "html.h"
 
-int nd_html_bidi_class(uint32_t cp) {
+static int classify(uint32_t cp) {
   switch (u_charDirection((UChar32)cp)) {
   case U_LEFT_TO_RIGHT: return ND_BIDI_L;
   case U_RIGHT_TO_LEFT: case U_RIGHT_TO_LEFT_ARABIC: return ND_BIDI_R;
@@ -21,6 +23,27 @@ int nd_html_bidi_class(uint32_t cp) {
     return ND_BIDI_FMT;
   default: return ND_BIDI_OTHER;
   }
+}
+
+/* The classes of the Basic Multilingual Plane, asked of ICU once per
+ * 256-code-point block the first time a block is met (u_charDirection per
+ * character was a third of the writer's time). */
+static uint8_t g_class[256][256];
+static atomic_uchar g_ready[256];
+static pthread_mutex_t g_fill = PTHREAD_MUTEX_INITIALIZER;
+
+int nd_html_bidi_class(uint32_t cp) {
+  if (cp > 0xFFFF) return classify(cp);
+  unsigned blk = cp >> 8;
+  if (!atomic_load_explicit(&g_ready[blk], memory_order_acquire)) {
+    pthread_mutex_lock(&g_fill);
+    if (!atomic_load_explicit(&g_ready[blk], memory_order_relaxed)) {
+      for (unsigned i = 0; i < 256; i++) g_class[blk][i] = (uint8_t)classify((blk << 8) | i);
+      atomic_store_explicit(&g_ready[blk], 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&g_fill);
+  }
+  return g_class[blk][cp & 0xFF];
 }
 
 void nd_html_bidi_count(const char *s, size_t len, size_t *ltr, size_t *rtl) {

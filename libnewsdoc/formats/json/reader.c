@@ -45,7 +45,7 @@ static int make_node(const nd_jv *o, newsdoc_node **out, const char *where) {
   if (t == NEWSDOC_NODE_NONE || t == NEWSDOC_NODE_BODY) return bad(where, "unknown node type");
   newsdoc_node *n = nd_node_alloc(t);
   if (!n) return nd_oom("json");
-  long x;
+  long x = 0;
   const char *s;
   if (t == NEWSDOC_NODE_SECTION) {
     if ((rc = get_int(o, "level", 1, 6, 1, &x, where))) goto fail;
@@ -82,7 +82,7 @@ static int make_node(const nd_jv *o, newsdoc_node **out, const char *where) {
     if (h && h->type == JV_TRUE) n->flags |= ND_NODE_HEADER;
   }
   if (t == NEWSDOC_NODE_TABLE_CELL) {
-    long cs, rs;
+    long cs = 1, rs = 1;
     if ((rc = get_int(o, "colspan", 1, 1000, 1, &cs, where)) || (rc = get_int(o, "rowspan", 1, 1000, 1, &rs, where))) goto fail;
     n->colspan = (int)cs;
     n->rowspan = (int)rs;
