@@ -545,3 +545,60 @@ Test(html_reader, fragment_with_header_element_is_still_a_fragment) {
   cr_assert_eq(newsdoc_node_get_level(last), 1);
   newsdoc_doc_free(d);
 }
+
+Test(html_reader, attribute_bomb_is_refused_before_parsing) {
+  /* 50000 attributes: refused quickly (libxml2's own check is quadratic) */
+  size_t n = 50000;
+  char *p = malloc(n * 12 + 64);
+  size_t k = (size_t)sprintf(p, "<html><body><p ");
+  for (size_t i = 0; i < n; i++) k += (size_t)sprintf(p + k, "a%zu=\"v\" ", i);
+  k += (size_t)sprintf(p + k, ">x</p></body></html>");
+  clock_t t0 = clock();
+  int rc = read_rc(p, k, NULL, NULL);
+  double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  cr_assert_eq(rc, NEWSDOC_ELIMIT_COUNT, "rc %d: %s", rc, newsdoc_error_last()->message);
+  cr_assert(secs < 2.0, "%.2f s", secs);
+  free(p);
+  /* 400 attributes written with spaces around '=' are still 400, and a
+   * long script with '<' and '>' is not a tag */
+  p = malloc(400 * 16 + 20000 + 64);
+  k = (size_t)sprintf(p, "<html><body><script>if (a<b) {");
+  for (int i = 0; i < 2000; i++) k += (size_t)sprintf(p + k, " x%d", i);
+  k += (size_t)sprintf(p + k, " }</script><p ");
+  for (int i = 0; i < 400; i++) k += (size_t)sprintf(p + k, "a%d = 'v' ", i);
+  k += (size_t)sprintf(p + k, ">x</p></body></html>");
+  cr_assert_eq(read_rc(p, k, NULL, NULL), 0, "%s", newsdoc_error_last()->message);
+  free(p);
+}
+
+Test(html_reader, no_link_inside_a_link) {
+  const char page[] = "<p><a href=\"/a\">one <a href=\"/b\">two</a></a></p>";
+  newsdoc_doc *d = read_html(page, sizeof page - 1);
+  char *out = NULL;
+  size_t len;
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  newsdoc_options_set(o, "fragment", "1");
+  cr_assert_eq(newsdoc_write(d, "html", o, &out, &len), 0);
+  const char *first = strstr(out, "<a ");
+  cr_assert(first);
+  const char *close = strstr(first, "</a>");
+  const char *second = strstr(first + 1, "<a ");
+  cr_assert(!second || second > close, "nested <a>: %s", out);
+  newsdoc_free(out);
+  /* and the writer never nests them, whatever the model */
+  newsdoc_doc *m;
+  newsdoc_doc_new(&m);
+  newsdoc_node *pa = add(newsdoc_doc_root(m), NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node *l1 = add(pa, NEWSDOC_NODE_LINK);
+  newsdoc_node_set_url(l1, "/a");
+  newsdoc_node *l2 = add(l1, NEWSDOC_NODE_LINK);
+  newsdoc_node_set_url(l2, "/b");
+  text(l2, "two");
+  cr_assert_eq(newsdoc_write(m, "html", o, &out, &len), 0);
+  cr_assert_str_eq(out, "<p><a href=\"/a\">two</a></p>\n");
+  newsdoc_free(out);
+  newsdoc_options_free(o);
+  newsdoc_doc_free(m);
+  newsdoc_doc_free(d);
+}

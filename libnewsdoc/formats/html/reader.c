@@ -1008,6 +1008,10 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
   else if (!strcmp(n, "strong") || !strcmp(n, "b")) t = NEWSDOC_NODE_STRONG;
   else if (!strcmp(n, "q")) t = NEWSDOC_NODE_QUOTED;
   else if (!strcmp(n, "a") && attr(el, "href")) t = NEWSDOC_NODE_LINK;
+  if (t == NEWSDOC_NODE_LINK) {
+    for (newsdoc_node *a = inl; a && newsdoc_node_is_inline(a->type); a = a->parent)
+      if (a->type == NEWSDOC_NODE_LINK) t = NEWSDOC_NODE_NONE; /* no link inside a link */
+  }
   if (t == NEWSDOC_NODE_LINK && nd_html_url_unsafe(attr(el, "href"))) {
     newsdoc_ctx_warn(r->ctx, "html: unsafe link \"%.40s\" kept as text", attr(el, "href"));
     t = NEWSDOC_NODE_NONE;
@@ -1716,6 +1720,54 @@ static int tag_at(const char *s, size_t len, size_t i, const char *name) {
 }
 
 /* A fragment: no <html>, <head>, <body> or doctype near the start. */
+/* Elements with more than `max` attributes, found before libxml2 sees the
+ * page (its duplicate-attribute check is quadratic).  Skips comments,
+ * scripts and styles; counts the words inside each tag, quotes aware.
+ * Returns the 1-based line of the first such tag, or 0. */
+static size_t attr_bomb(const char *s, size_t len, size_t max) {
+  size_t line = 1, i = 0;
+  while (i < len) {
+    char c = s[i];
+    if (c == '\n') line++;
+    if (c != '<' || i + 1 >= len) { i++; continue; }
+    if (len - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+      size_t j = i + 4;
+      while (j + 3 <= len && memcmp(s + j, "-->", 3)) { if (s[j] == '\n') line++; j++; }
+      i = j + 3;
+      continue;
+    }
+    const char *raw = NULL;
+    if (len - i >= 7 && !strncasecmp(s + i, "<script", 7)) raw = "</script";
+    else if (len - i >= 6 && !strncasecmp(s + i, "<style", 6)) raw = "</style";
+    if (!isalpha((unsigned char)s[i + 1])) { i++; continue; }
+    size_t words = 0, start = line;
+    int in_word = 0, after_eq = 0;
+    char quote = 0;
+    size_t j = i + 1;
+    for (; j < len; j++) {
+      char d = s[j];
+      if (d == '\n') line++;
+      if (quote) { if (d == quote) quote = 0; continue; }
+      if (d == '"' || d == '\'') { quote = d; after_eq = 0; continue; }
+      if (d == '>') break;
+      if (d == '=') { after_eq = 1; in_word = 0; continue; }
+      int space = d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '\f' || d == '/';
+      if (!space && !in_word) {
+        if (after_eq) after_eq = 0; /* an unquoted value */
+        else words++;
+      }
+      in_word = !space;
+      if (words > max + 1) return start;
+    }
+    i = j + 1;
+    if (raw) {
+      size_t rl = strlen(raw);
+      while (i + rl <= len && strncasecmp(s + i, raw, rl)) { if (s[i] == '\n') line++; i++; }
+    }
+  }
+  return 0;
+}
+
 static int looks_like_fragment(const char *s, size_t len) {
   size_t n = len < 4096 ? len : 4096;
   for (size_t i = 0; i < n; i++) {
@@ -1746,6 +1798,13 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
   }
   const char *s = text.data ? text.data : "";
   int slen = (int)text.len;
+  size_t max_attrs = (size_t)newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_ATTRIBUTES);
+  size_t bomb = attr_bomb(s, text.len, max_attrs);
+  if (bomb) {
+    nd_buf_free(&text);
+    return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "html: an element with more than max-attributes (%zu) attributes at line %zu",
+                             max_attrs, bomb);
+  }
   xmlDocPtr d = NULL;
   if (is_xhtml) {
     xmlParserCtxtPtr pc = xmlNewParserCtxt();

@@ -472,9 +472,13 @@ static int enter(W *w, const newsdoc_node *n) {
               : n->type == NEWSDOC_NODE_QUOTED ? "</q>" : "</span>";
     break;
   }
-  case NEWSDOC_NODE_LINK:
-    if (!n->url || nd_html_url_unsafe(n->url)) {
-      if (n->url) newsdoc_ctx_warn(w->ctx, "html: unsafe link \"%.60s\" written as plain text", n->url);
+  case NEWSDOC_NODE_LINK: {
+    /* a link inside a link is not allowed in HTML: the inner one is text */
+    int nested = 0;
+    for (const newsdoc_node *a = n->parent; a && newsdoc_node_is_inline((newsdoc_node_type)a->type); a = a->parent)
+      if (a->type == NEWSDOC_NODE_LINK) nested = 1;
+    if (!n->url || nested || nd_html_url_unsafe(n->url)) {
+      if (n->url && !nested) newsdoc_ctx_warn(w->ctx, "html: unsafe link \"%.60s\" written as plain text", n->url);
       if (needs_attrs(n, p)) {
         nd_buf_puts(b, "<span");
         f = child_frame(w, n, p, 1);
@@ -498,6 +502,7 @@ static int enter(W *w, const newsdoc_node *n) {
     nd_buf_putc(b, '>');
     f.close = "</a>";
     break;
+  }
   default:
     newsdoc_ctx_warn(w->ctx, "html: a %s node left out", newsdoc_node_type_name((newsdoc_node_type)n->type));
     return 0;
