@@ -34,6 +34,7 @@ static int b64val(unsigned char c) {
 int nd_base64_decode(nd_buf *out, const char *s, size_t len) {
   uint32_t acc = 0;
   int bits = 0, pad = 0;
+  size_t chars = 0;
   if (nd_buf_reserve(out, len / 4 * 3 + 3)) return nd_oom("base64");
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -41,6 +42,7 @@ int nd_base64_decode(nd_buf *out, const char *s, size_t len) {
     if (c == '=') { pad++; continue; }
     int v = b64val(c);
     if (v < 0 || pad) return newsdoc_error_set(NEWSDOC_EMALFORMED, "base64: invalid character at offset %zu", i);
+    chars++;
     acc = (acc << 6) | (uint32_t)v;
     bits += 6;
     if (bits >= 8) {
@@ -48,7 +50,10 @@ int nd_base64_decode(nd_buf *out, const char *s, size_t len) {
       out->data[out->len++] = (char)((acc >> bits) & 0xFF);
     }
   }
-  if (pad > 2 || bits >= 6) return newsdoc_error_set(NEWSDOC_EMALFORMED, "base64: truncated data");
+  /* Unpadded input may end after 2 or 3 characters of a group; padded
+   * input must pad exactly to a whole group. */
+  if (pad > 2 || chars % 4 == 1 || (pad && (size_t)pad != (4 - chars % 4) % 4))
+    return newsdoc_error_set(NEWSDOC_EMALFORMED, "base64: truncated data or wrong padding");
   if (out->data) out->data[out->len] = 0;
   return 0;
 }

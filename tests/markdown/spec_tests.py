@@ -37,6 +37,7 @@ class Lib:
         self.opts = ctypes.c_void_p()
         L.newsdoc_options_new(ctypes.byref(self.opts))
         L.newsdoc_options_set(self.opts, b'fragment', b'1')
+        L.newsdoc_options_set(self.opts, b'raw-html', b'unsafe')  # the spec passes raw HTML through
 
     def has_format(self, name):
         buf = ctypes.create_string_buffer(256)
@@ -56,7 +57,7 @@ class Lib:
 
 
 def cli_convert(prog, md):
-    p = subprocess.run([prog, '-f', 'markdown', '-t', 'html', '--fragment', '-'],
+    p = subprocess.run([prog, '-f', 'markdown', '-t', 'html', '--fragment', '--opt', 'raw-html=unsafe', '-'],
                        input=md.encode('utf-8'), capture_output=True, timeout=10)
     if p.returncode:
         return None

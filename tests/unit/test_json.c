@@ -156,3 +156,23 @@ Test(json, pretty_output_reads_back_the_same) {
   newsdoc_doc_free(d);
   newsdoc_doc_free(d2);
 }
+
+Test(json, versions_and_base64_are_strict) {
+  expect_error("{\"newsdoc\":1e400,\"body\":[]}", NEWSDOC_EUNSUPPORTED, "version");
+  expect_error("{\"newsdoc\":1.5,\"body\":[]}", NEWSDOC_EUNSUPPORTED, "version");
+  const char *bad[] = {"QQ=", "Q", "QQ==QQ==", "QQ=A", "QUJD="};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char in[256];
+    snprintf(in, sizeof in, "{\"newsdoc\":1,\"media\":[{\"name\":\"a.png\",\"mime\":\"image/png\",\"data\":\"%s\"}]}", bad[i]);
+    expect_error(in, NEWSDOC_EMALFORMED, "base64");
+  }
+  const char *good[] = {"QQ==", "QUI=", "QUJD", "QQ", "QUI", " Q U J D \\n"};
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+    char in[256];
+    snprintf(in, sizeof in, "{\"newsdoc\":1,\"media\":[{\"name\":\"a.png\",\"mime\":\"image/png\",\"data\":\"%s\"}]}", good[i]);
+    int rc;
+    newsdoc_doc *d = read_json(in, &rc);
+    cr_expect_eq(rc, 0, "%s: %s", good[i], newsdoc_error_last()->message);
+    newsdoc_doc_free(d);
+  }
+}

@@ -30,7 +30,11 @@
  *                elements); images are never data: URIs then.
  * Links to javascript:, vbscript:, file: and data: URLs (other than
  * data:image/png|jpeg|gif|webp) are written as plain text, with a warning.
- * Raw content is written verbatim when its format is "html".
+ *   raw-html     what to do with raw HTML (RAW_BLOCK/RAW_INLINE "html",
+ *                e.g. from Markdown): "safe" (default) writes it with every
+ *                tag that could run code or load resources made inert text
+ *                (rawfilter.c), "omit" leaves it out, "unsafe" writes it
+ *                verbatim (trusted input; the CommonMark spec runner).
  *
  * Reading (reader.c).  The bytes are decoded first (BOM, <meta charset>,
  * http-equiv, then detection), parsed with libxml2's HTML parser (no

@@ -30,5 +30,8 @@ int nd_html_url_unsafe(const char *url);
 /* cmark's href escaping: keep -_.+!*(),%#@?=;:/$ and alphanumerics,
  * & -> &amp;, ' -> &#x27;, everything else %XX. */
 void nd_html_escape_href(nd_buf *b, const char *s, size_t len);
+/* Raw HTML made inert (rawfilter.c): dangerous tags get their "<"
+ * escaped; returns how many tags were neutralised. */
+size_t nd_html_raw_safe(nd_buf *b, const char *s, size_t len);
 
 #endif

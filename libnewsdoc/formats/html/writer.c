@@ -30,8 +30,11 @@ typedef struct {
   int heading_tag;           /* HEADING: N of <hN> */
 } frame;
 
+enum { RAW_SAFE, RAW_OMIT, RAW_UNSAFE };
+
 typedef struct {
   nd_buf *b;
+  int raw_mode; /* RAW_* from the option raw-html */
   const newsdoc_doc *doc;
   const nd_html_opts *o;
   newsdoc_ctx *ctx;
@@ -226,8 +229,14 @@ static void put_img(W *w, const newsdoc_node *n, const frame *p) {
   nd_buf_puts(w->b, " />");
 }
 
-/* Raw HTML: verbatim; in XHTML only when it is well-formed XML. */
+/* Raw HTML, by the option raw-html: "safe" (default) makes tags that could
+ * run code or load resources inert text, "omit" leaves raw HTML out,
+ * "unsafe" writes it verbatim.  In XHTML only when it is well-formed XML. */
 static void put_raw(W *w, const newsdoc_node *n, int block) {
+  if (w->raw_mode == RAW_OMIT) {
+    newsdoc_ctx_warn(w->ctx, "html: raw HTML left out (raw-html=omit)");
+    return;
+  }
   if (!n->info || strcasecmp(n->info, "html")) {
     newsdoc_ctx_warn(w->ctx, "html: raw %s content left out", n->info ? n->info : "(untyped)");
     return;
@@ -255,7 +264,11 @@ static void put_raw(W *w, const newsdoc_node *n, int block) {
     }
   }
   if (block) cr(w->b);
-  nd_buf_put(w->b, s, len);
+  if (w->raw_mode == RAW_UNSAFE) {
+    nd_buf_put(w->b, s, len);
+  } else if (nd_html_raw_safe(w->b, s, len)) {
+    newsdoc_ctx_warn(w->ctx, "html: raw HTML that could run code or load resources written as text (raw-html=unsafe keeps it)");
+  }
   if (block) cr(w->b);
 }
 
@@ -726,6 +739,11 @@ int nd_html_render(const newsdoc_doc *doc, nd_buf *out, const nd_html_opts *o, n
   w.doc = doc;
   w.o = o;
   w.ctx = ctx;
+  const char *raw = newsdoc_ctx_option(ctx, "raw-html");
+  if (!raw || !strcmp(raw, "safe")) w.raw_mode = RAW_SAFE;
+  else if (!strcmp(raw, "omit")) w.raw_mode = RAW_OMIT;
+  else if (!strcmp(raw, "unsafe")) w.raw_mode = RAW_UNSAFE;
+  else return newsdoc_error_set(NEWSDOC_EUSAGE, "html: raw-html is safe, omit or unsafe, not \"%s\"", raw);
   const char *lang = newsdoc_meta_get(doc, NEWSDOC_META_LANG);
   if (lang && !*lang) lang = NULL;
   uint8_t dir = (uint8_t)newsdoc_doc_dir(doc);

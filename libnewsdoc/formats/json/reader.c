@@ -169,7 +169,8 @@ int nd_json_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   if (root->type != JV_OBJECT) { rc = bad("top level", "an object was expected"); goto done; }
   const nd_jv *ver = nd_jv_get(root, "newsdoc");
   if (!ver || ver->type != JV_NUMBER) { rc = bad("top level", "no \"newsdoc\" schema version"); goto done; }
-  if (atoi(ver->str) != ND_JSON_SCHEMA_VERSION) {
+  double version = strtod(ver->str, NULL);
+  if (!(version == (double)ND_JSON_SCHEMA_VERSION)) {
     rc = newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "json: schema version %s is not supported (this library reads %d)",
                            ver->str, ND_JSON_SCHEMA_VERSION);
     goto done;
