@@ -24,7 +24,7 @@ static const char *OK[] = {"<b>bold</b>", "<kbd>Ctrl</kbd>", "<!-- a comment -->
                            "<a href=\"https://example.com/a?b=1\" title=\"t\">link</a>", "<sup>2</sup>"};
 
 static char *render(const char *raw, const char *mode) {
-  char json[4096];
+  char json[8192];
   char esc[2048];
   size_t k = 0;
   for (const char *p = raw; *p && k < sizeof esc - 3; p++) {
