@@ -21,8 +21,8 @@
  *   max-depth             256        NEWSDOC_ELIMIT_DEPTH  (tree / markup nesting)
  *   max-nodes             10000000   NEWSDOC_ELIMIT_COUNT
  *   max-zip-entries       10000      NEWSDOC_ELIMIT_ZIP
- *   max-zip-entry-size    256M       NEWSDOC_ELIMIT_ZIP   (bytes expanded, one entry)
- *   max-zip-total-size    1G         NEWSDOC_ELIMIT_ZIP   (bytes expanded, all entries)
+ *   max-zip-entry-size    128M       NEWSDOC_ELIMIT_ZIP   (bytes expanded, one entry)
+ *   max-zip-total-size    256M       NEWSDOC_ELIMIT_ZIP   (bytes expanded, all entries)
  *   max-zip-ratio         1000       NEWSDOC_ELIMIT_ZIP   (expanded : compressed, per entry
  *                                                         over 1 MiB)
  *   max-attributes        1000       NEWSDOC_ELIMIT_COUNT (attributes on one element)

@@ -71,8 +71,13 @@ def cases():
               {"error": ["spine is empty"]}))
     n = 50
     many = {"META-INF/container.xml": CONTAINER.format(path="p.opf"),
-            "p.opf": opf([(f"c{i}", "c.xhtml", "application/xhtml+xml") for i in range(n)], [f"c{i}" for i in range(n)]),
-            "c.xhtml": xhtml("<p>x</p>")}
+            "p.opf": opf([(f"c{i}", f"c{i}.xhtml", "application/xhtml+xml") for i in range(n)], [f"c{i}" for i in range(n)])}
+    many.update({f"c{i}.xhtml": xhtml("<p>x</p>") for i in range(n)})
+    # A spine naming one document many times reads it once.
+    repeat = {"META-INF/container.xml": CONTAINER.format(path="p.opf"),
+              "p.opf": opf([(f"c{i}", "c.xhtml", "application/xhtml+xml") for i in range(n)], [f"c{i}" for i in range(n)]),
+              "c.xhtml": xhtml("<p>x</p>")}
+    c.append(("spine-repeats-read-once", repeat, {"ok": lambda j: count(j, "paragraph") == 1}))
     c.append(("spine-over-max-spine", many, {"error": ["max-spine"], "opts": ["max-spine=10"]}))
     c.append(("spine-under-max-spine", many, {"ok": lambda j: count(j, "paragraph") == n}))
     # Billion laughs in the package document: entities are never expanded.

@@ -32,6 +32,7 @@ typedef struct rstate {
   nd_epub_pkg pkg;
   char *opf_path;
   char **spine_paths; /* resolved, per spine entry (NULL: skipped) */
+  unsigned char *spine_dup; /* per spine entry: names a document already read */
   /* media added: the container path of each (to share one media) */
   char **media_paths;
   char **media_names;
@@ -43,6 +44,7 @@ static void rstate_free(rstate *r) {
   if (r->spine_paths)
     for (size_t i = 0; i < r->pkg.nspine; i++) nd_free(r->spine_paths[i]);
   nd_free(r->spine_paths);
+  nd_free(r->spine_dup);
   nd_epub_pkg_free(&r->pkg);
   nd_free(r->opf_path);
   for (size_t i = 0; i < r->nmedia; i++) {
@@ -350,6 +352,7 @@ static int read_chapter(rstate *r, size_t si) {
     newsdoc_ctx_warn(r->ctx, "spine item \"%s\" has type %s, not XHTML; skipped", it->href, mt);
     return 0;
   }
+  if (r->spine_dup && r->spine_dup[si]) return 0;
   const char *path = r->spine_paths[si];
   if (!path) {
     newsdoc_ctx_warn(r->ctx, "spine item \"%s\" is not inside the container; skipped", it->href);
@@ -563,6 +566,22 @@ int nd_epub_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   }
   for (size_t i = 0; i < r.pkg.nspine; i++)
     r.spine_paths[i] = nd_zip_resolve(r.opf_path, r.pkg.items[r.pkg.spine[i]].href);
+  /* A content document is read once, however often the spine names it
+   * (EPUB requires unique itemrefs; repeating one would multiply the
+   * book's size without bound). */
+  if (!(r.spine_dup = nd_calloc(r.pkg.nspine ? r.pkg.nspine : 1, 1))) {
+    rc = nd_oom("epub: spine");
+    goto out;
+  }
+  for (size_t i = 1; i < r.pkg.nspine; i++) {
+    if (!r.spine_paths[i]) continue;
+    for (size_t j = 0; j < i; j++)
+      if (r.spine_paths[j] && !r.spine_dup[j] && !strcmp(r.spine_paths[j], r.spine_paths[i])) {
+        newsdoc_ctx_warn(ctx, "spine item \"%s\" repeats; read once", r.spine_paths[i]);
+        r.spine_dup[i] = 1;
+        break;
+      }
+  }
   if ((rc = load_toc(&r))) goto out;
   /* The book's direction first, so content in that direction needs no
    * dir of its own. */
