@@ -197,6 +197,9 @@ int nd_zip_read(nd_zip *z, const char *name, char **out, size_t *len_out);
  * inside the archive: returns NULL for remote URLs ("scheme:"), absolute
  * paths or ".." escaping the root.  Caller frees with nd_free. */
 char *nd_zip_resolve(const char *base, const char *rel);
+/* The same, telling an allocation failure (NEWSDOC_ENOMEM, error set) from
+ * a path outside the container (0 with *out NULL). */
+int nd_zip_resolve_ex(const char *base, const char *rel, char **out);
 
 /* A writer building a deterministic archive in memory: entries are written
  * in the order added, with a fixed timestamp (the DOS date of `mtime`, a

@@ -353,12 +353,13 @@ static int hexval(char c) {
   return -1;
 }
 
-char *nd_zip_resolve(const char *base, const char *rel) {
-  if (!rel || !*rel) return NULL;
+int nd_zip_resolve_ex(const char *base, const char *rel, char **out) {
+  *out = NULL;
+  if (!rel || !*rel) return 0;
   /* A scheme ("http:", "file:", "data:") means outside the container. */
   for (const char *p = rel; *p && *p != '/' && *p != '?' && *p != '#'; p++)
-    if (*p == ':') return NULL;
-  if (rel[0] == '/' || rel[0] == '\\') return NULL;
+    if (*p == ':') return 0;
+  if (rel[0] == '/' || rel[0] == '\\') return 0;
   size_t rlen = strcspn(rel, "#?");
   nd_buf path = ND_BUF_INIT;
   if (base) {
@@ -368,17 +369,17 @@ char *nd_zip_resolve(const char *base, const char *rel) {
   for (size_t i = 0; i < rlen; i++) {
     if (rel[i] == '%' && i + 2 < rlen && hexval(rel[i + 1]) >= 0 && hexval(rel[i + 2]) >= 0) {
       char c = (char)(hexval(rel[i + 1]) * 16 + hexval(rel[i + 2]));
-      if (c == 0 || c == '/' || c == '\\') { nd_buf_free(&path); return NULL; }
+      if (c == 0 || c == '/' || c == '\\') { nd_buf_free(&path); return 0; }
       nd_buf_putc(&path, c);
       i += 2;
     } else if (rel[i] == '\\') {
       nd_buf_free(&path);
-      return NULL;
+      return 0;
     } else {
       nd_buf_putc(&path, rel[i]);
     }
   }
-  if (path.failed || !path.data) { nd_buf_free(&path); return NULL; }
+  if (path.failed || !path.data) { nd_buf_free(&path); return nd_oom("zip: resolving a path"); }
   /* Normalise "." and ".." segments; ".." above the root fails. */
   char *s = path.data, *w = s;
   size_t depth = 0;
@@ -389,7 +390,7 @@ char *nd_zip_resolve(const char *base, const char *rel) {
     if (n == 0 || (n == 1 && seg[0] == '.')) {
       /* skip */
     } else if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-      if (!depth) { nd_buf_free(&path); return NULL; }
+      if (!depth) { nd_buf_free(&path); return 0; }
       depth--;
       if (w > s) w--; /* the slash after the previous segment */
       while (w > s && w[-1] != '/') w--;
@@ -403,8 +404,15 @@ char *nd_zip_resolve(const char *base, const char *rel) {
     seg = end + 1;
   }
   *w = 0;
-  if (w == s || w[-1] == '/') { nd_buf_free(&path); return NULL; }
-  return nd_buf_detach(&path, NULL);
+  if (w == s || w[-1] == '/') { nd_buf_free(&path); return 0; }
+  *out = nd_buf_detach(&path, NULL);
+  return *out ? 0 : nd_oom("zip: resolving a path");
+}
+
+char *nd_zip_resolve(const char *base, const char *rel) {
+  char *out;
+  nd_zip_resolve_ex(base, rel, &out);
+  return out;
 }
 
 /* ---- writing ------------------------------------------------------------------ */

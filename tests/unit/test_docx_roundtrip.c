@@ -451,6 +451,7 @@ Test(docx_corpus, limits) {
   cr_assert(strstr(newsdoc_error_last()->message, "max-nodes"), "%s", newsdoc_error_last()->message);
   newsdoc_options_free(o);
   /* not a package at all */
-  cr_assert_eq(newsdoc_read(&d, "PK\x03\x04 not really a zip archive, just bytes", 44, "docx", NULL, NULL), NEWSDOC_EMALFORMED);
+  static const char not_zip[] = "PK\x03\x04 not really a zip archive, just bytes";
+  cr_assert_eq(newsdoc_read(&d, not_zip, sizeof not_zip - 1, "docx", NULL, NULL), NEWSDOC_EMALFORMED);
   cr_assert(strstr(newsdoc_error_last()->message, "docx"), "%s", newsdoc_error_last()->message);
 }

@@ -353,8 +353,8 @@ Test(html_reader, hostile_nesting_and_attributes) {
 Test(html_reader, garbage_does_not_crash) {
   unsigned int seed = 12345;
   char buf[4096];
-  const char *alphabet = "<>/=\"' abcpdivh1&;#x\xD8\xA7\xD9\x84\x00\xFF\n";
-  size_t alen = 30;
+  static const char alphabet[] = "<>/=\"' abcpdivh1&;#x\xD8\xA7\xD9\x84\x00\xFF\n";
+  size_t alen = sizeof alphabet - 1;
   for (int round = 0; round < 200; round++) {
     size_t len = (size_t)(rand_r(&seed) % sizeof buf);
     for (size_t i = 0; i < len; i++) buf[i] = alphabet[rand_r(&seed) % alen];

@@ -35,7 +35,9 @@ Test(model, shape_rules) {
   cr_assert(strstr(newsdoc_error_last()->message, "paragraph cannot hold a section"));
   cr_assert_eq(newsdoc_node_append_child(list, p), NEWSDOC_EUSAGE, "a list took a paragraph");
   cr_assert_eq(newsdoc_node_append_child(sec, p), 0);
-  cr_assert_eq(newsdoc_node_append_child(t, mk(NEWSDOC_NODE_EMPH)), NEWSDOC_EUSAGE);
+  newsdoc_node *em = mk(NEWSDOC_NODE_EMPH);
+  cr_assert_eq(newsdoc_node_append_child(t, em), NEWSDOC_EUSAGE);
+  newsdoc_node_free(em);
   cr_assert_eq(newsdoc_node_append_child(p, sec), NEWSDOC_EUSAGE, "a node took its own ancestor");
   cr_assert(newsdoc_node_can_contain(NEWSDOC_NODE_NOTE, NEWSDOC_NODE_PARAGRAPH));
   cr_assert(!newsdoc_node_can_contain(NEWSDOC_NODE_TABLE_CELL, NEWSDOC_NODE_PARAGRAPH));

@@ -114,6 +114,8 @@ Test(convert, callbacks_files_and_memory) {
   cr_assert_str_eq(a, b);
   free(a);
   free(b);
+  newsdoc_doc_free(d2);
+  d2 = NULL;
   cr_assert_eq(newsdoc_write_file(d, "no-such", jpath, NULL), NEWSDOC_EUNKNOWNFORMAT);
   cr_assert_eq(newsdoc_write_file(d, NULL, "/tmp/x.unknown-ext", NULL), NEWSDOC_EUNKNOWNFORMAT);
   cr_assert_eq(newsdoc_read_file(&d2, "/nonexistent/file.json", NULL, NULL), NEWSDOC_EIO);
