@@ -313,14 +313,13 @@ static char *rels_name(const char *part) {
   return nd_buf_detach(&b, NULL);
 }
 
-/* A package-internal target resolved against the part it belongs to. */
-static char *resolve_target(const char *base, const char *target) {
-  if (!target) return NULL;
-  if (target[0] == '/') {
-    char *t = nd_zip_resolve("", target + 1);
-    return t;
-  }
-  return nd_zip_resolve(base, target);
+/* A package-internal target resolved against the part it belongs to:
+ * 0 with *out NULL when it is outside the package, NEWSDOC_ENOMEM. */
+static int resolve_target(const char *base, const char *target, char **out) {
+  *out = NULL;
+  if (!target) return 0;
+  if (target[0] == '/') return nd_zip_resolve_ex("", target + 1, out);
+  return nd_zip_resolve_ex(base, target, out);
 }
 
 static int rel_cmp(const void *a, const void *b) { return strcmp(((const rel *)a)->id, ((const rel *)b)->id); }
@@ -461,8 +460,8 @@ static int load_styles(rd *r, xmlDoc *d, char **lang_val, char **lang_bidi) {
       xmlNode *lang = child_w(rpr, "lang");
       if (lang) {
         const char *v = wattr(lang, "val"), *b = wattr(lang, "bidi");
-        if (v && *v && !*lang_val) *lang_val = nd_strdup(v);
-        if (b && *b && !*lang_bidi) *lang_bidi = nd_strdup(b);
+        if (v && *v && !*lang_val && !(*lang_val = nd_strdup(v))) return nd_oom("docx: styles");
+        if (b && *b && !*lang_bidi && !(*lang_bidi = nd_strdup(b))) return nd_oom("docx: styles");
       }
       continue;
     }
@@ -1027,8 +1026,12 @@ static int add_image(pctx *p, const char *rid, int linked, const char *alt) {
     newsdoc_ctx_warn(r->ctx, "docx: linked image %s is not loaded (only its address is kept)", e->target);
     rc = newsdoc_node_set_url(img, e->target);
   } else {
-    char *part = resolve_target(p->rs->base, e->target);
+    char *part = NULL;
     const char *name = NULL;
+    if ((rc = resolve_target(p->rs->base, e->target, &part))) {
+      nd_node_free_tree(img);
+      return rc;
+    }
     if (part) rc = media_for(r, part, &name);
     nd_free(part);
     if (!rc && !name) {
@@ -1121,11 +1124,13 @@ static int note_ref(pctx *p, xmlNode *ref, int endnote) {
   return 0;
 }
 
-/* The target of a HYPERLINK field instruction, or NULL. */
-static char *field_link(const char *instr, size_t len) {
+/* The target of a HYPERLINK field instruction into *out (NULL when none);
+ * 0 or NEWSDOC_ENOMEM. */
+static int field_link(const char *instr, size_t len, char **out) {
+  *out = NULL;
   size_t i = 0;
   while (i < len && (instr[i] == ' ' || instr[i] == '\t')) i++;
-  if (len - i < 9 || strncasecmp(instr + i, "HYPERLINK", 9)) return NULL;
+  if (len - i < 9 || strncasecmp(instr + i, "HYPERLINK", 9)) return 0;
   i += 9;
   nd_buf url = ND_BUF_INIT, anchor = ND_BUF_INIT;
   while (i < len) {
@@ -1167,12 +1172,18 @@ static char *field_link(const char *instr, size_t len) {
     nd_buf_putc(&url, '#');
     nd_buf_put(&url, anchor.data, anchor.len);
   }
+  int failed = url.failed || anchor.failed;
   nd_buf_free(&anchor);
+  if (failed) {
+    nd_buf_free(&url);
+    return nd_oom("docx: field");
+  }
   if (!url.len) {
     nd_buf_free(&url);
-    return NULL;
+    return 0;
   }
-  return nd_buf_detach(&url, NULL);
+  *out = nd_buf_detach(&url, NULL);
+  return *out ? 0 : nd_oom("docx: field");
 }
 
 static int field_push(pctx *p) {
@@ -1209,10 +1220,13 @@ static int field_char(pctx *p, const xmlNode *fc) {
     if (f->result) return 0;
     f->result = 1;
     p->instr_depth--;
-    char *url = f->instr.failed ? NULL : field_link(f->instr.data ? f->instr.data : "", f->instr.len);
+    if (f->instr.failed) return nd_oom("docx: field");
+    char *url = NULL;
+    int rc = field_link(f->instr.data ? f->instr.data : "", f->instr.len, &url);
+    if (rc) return rc;
     if (url && !p->instr_depth) {
       f->prev = p->cur;
-      int rc = open_link(p, NULL, url, &f->link);
+      rc = open_link(p, NULL, url, &f->link);
       nd_free(url);
       return rc;
     }
@@ -1346,8 +1360,9 @@ static int para_inlines(pctx *p, xmlNode *para) {
           descend = 1;
         } else if (!strcmp(name, "fldSimple")) {
           const char *instr = wattr(n, "instr");
-          char *url = instr ? field_link(instr, strlen(instr)) : NULL;
-          if (url && !p->instr_depth) rc = open_link(p, n, url, NULL);
+          char *url = NULL;
+          if (instr) rc = field_link(instr, strlen(instr), &url);
+          if (!rc && url && !p->instr_depth) rc = open_link(p, n, url, NULL);
           nd_free(url);
           descend = 1;
         } else if (!strcmp(name, "dir") || !strcmp(name, "bdo")) {
@@ -1483,18 +1498,23 @@ static int trim_inlines(newsdoc_node *para) {
   return para->first != NULL;
 }
 
-static void inline_text(newsdoc_node *n, nd_buf *out) {
+/* The text of n appended to out; 0 or NEWSDOC_ENOMEM. */
+static int inline_text(newsdoc_node *n, nd_buf *out) {
   char *t = NULL;
   size_t tl = 0;
-  if (!newsdoc_node_text(n, &t, &tl) && t) nd_buf_put(out, t, tl);
+  int rc = newsdoc_node_text(n, &t, &tl);
+  if (!rc && t) nd_buf_put(out, t, tl);
   newsdoc_free(t);
+  if (!rc && out->failed) rc = nd_oom("docx: text");
+  return rc;
 }
 
 static int set_meta_from(rd *r, const char *key, newsdoc_node *para, int add) {
   nd_buf t = ND_BUF_INIT;
-  inline_text(para, &t);
-  int rc = 0;
-  if (t.failed) rc = nd_oom("docx: metadata");
+  int rc = inline_text(para, &t);
+  if (rc) {
+    /* the error is set */
+  } else if (t.failed) rc = nd_oom("docx: metadata");
   else if (t.len) {
     for (size_t i = 0; i < t.len; i++)
       if (t.data[i] == '\n') t.data[i] = ' ';
@@ -1763,10 +1783,11 @@ static int do_paragraph(bctx *b, xmlNode *para) {
   }
   if (pi.kind == K_CODE) {
     nd_buf t = ND_BUF_INIT;
-    inline_text(pn, &t);
+    rc = inline_text(pn, &t);
     nd_node_free_tree(pn);
     b->nlists = 0;
     b->quote = NULL;
+    if (rc) { nd_buf_free(&t); return rc; }
     if (t.failed) { nd_buf_free(&t); return nd_oom("docx: code"); }
     if (b->code && b->code->parent == flow(b) && flow(b)->last == b->code) {
       rc = append_literal(b->code, "\n", 1);
@@ -2182,12 +2203,14 @@ static int optional_part(rd *r, const rels *rs, const char *type, xmlDoc **out, 
   if (name_out) *name_out = NULL;
   const rel *e = rel_by_type(rs, type);
   if (!e) return 0;
-  char *name = resolve_target(rs->base, e->target);
+  char *name = NULL;
+  int rc = resolve_target(rs->base, e->target, &name);
+  if (rc) return rc;
   if (!name || nd_zip_find(r->zip, name) < 0) {
     nd_free(name);
     return 0;
   }
-  int rc = parse_part(r, name, out);
+  rc = parse_part(r, name, out);
   if (name_out && !rc) *name_out = name;
   else nd_free(name);
   return rc;
@@ -2211,10 +2234,11 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   rels pkg;
   if ((rc = load_rels(&r, "", &pkg))) { rels_free(&pkg); goto done; }
   const rel *od = rel_by_type(&pkg, "officeDocument");
-  r.main_part = od ? resolve_target("", od->target) : NULL;
+  if (od && (rc = resolve_target("", od->target, &r.main_part))) { rels_free(&pkg); goto done; }
   const rel *cp = rel_by_type(&pkg, "core-properties");
   if (!cp) cp = rel_by_type(&pkg, "metadata/core-properties");
-  char *core = cp ? resolve_target("", cp->target) : NULL;
+  char *core = NULL;
+  if (cp && (rc = resolve_target("", cp->target, &core))) { rels_free(&pkg); goto done; }
   rels_free(&pkg);
   if (!r.main_part || nd_zip_find(r.zip, r.main_part) < 0) {
     nd_free(r.main_part);
@@ -2306,7 +2330,8 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
      * right-to-left language, the letters win; with no language, a guess. */
     char *all = NULL;
     size_t alen = 0;
-    if (!newsdoc_node_text(r.doc->root, &all, &alen) && all) {
+    if ((rc = newsdoc_node_text(r.doc->root, &all, &alen))) goto done;
+    if (all) {
       const char *g = nd_guess_lang(all, alen);
       size_t lp = l ? strcspn(l, "-_") : 0, gp = g ? strlen(g) : 0;
       if (g && (!l || nd_lang_is_rtl(l) != nd_lang_is_rtl(g) ||

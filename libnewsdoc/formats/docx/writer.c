@@ -479,7 +479,9 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
         fmt_at(w, n, block, para_dir, &f);
         char *t = NULL;
         size_t tl = 0;
-        if (!newsdoc_node_text(n, &t, &tl) && t) {
+        int trc = newsdoc_node_text(n, &t, &tl);
+        if (trc) { fail(w, trc); return; }
+        if (t) {
           for (size_t k = 0; k < tl; k++)
             if (t[k] == '\n') t[k] = ' ';
           put_run(w, &f, f.base_dir == 2, " [", 2);
@@ -572,7 +574,9 @@ static int block_dir(dw *w, const newsdoc_node *n) {
     char *t = NULL;
     size_t tl = 0;
     int r = 0;
-    if (!newsdoc_node_text(n, &t, &tl) && t) r = nd_docx_text_dir(t, tl);
+    int rc = newsdoc_node_text(n, &t, &tl);
+    if (rc) fail(w, rc);
+    else if (t) r = nd_docx_text_dir(t, tl);
     newsdoc_free(t);
     if (r) return r;
   }
@@ -1229,6 +1233,8 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
                         "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>");
   if (w.nnotes && w.note_rels.n) write_rels(&noterels, &w.note_rels, NULL);
 
+  if ((rc = w.rc)) goto done;
+  if (w.abstracts.failed || w.nums.failed) { rc = nd_oom("docx: writing the numbering"); goto done; }
   for (size_t i = 0; i < sizeof all / sizeof *all; i++)
     if (all[i]->failed) { rc = nd_oom("docx: writing the parts"); goto done; }
 
