@@ -3,7 +3,7 @@
  * META-INF/container.xml -> the package document -> the spine, in order;
  * each content document goes through the HTML reader (XHTML mode).  The
  * zip layer (nd_zip_*) does every container check and limit; resources
- * are looked up only inside the container (nd_zip_resolve) and remote
+ * are looked up only inside the container (nd_zip_resolve_ex) and remote
  * ones are never fetched.
  *
  * What the model gets:
@@ -106,11 +106,13 @@ static int load_toc(rstate *r) {
   long order[2] = {nav, ncx};
   for (int k = 0; k < 2; k++) {
     if (order[k] < 0) continue;
-    char *path = nd_zip_resolve(r->opf_path, p->items[order[k]].href);
-    if (!path) continue;
+    char *path = NULL;
+    int rc = nd_zip_resolve_ex(r->opf_path, p->items[order[k]].href, &path);
+    if (rc) return rc; /* out of memory */
+    if (!path) continue; /* outside the container */
     char *data = NULL;
     size_t len = 0;
-    int rc = read_part(r, path, &data, &len, 0, k ? "the NCX" : "the navigation document");
+    rc = read_part(r, path, &data, &len, 0, k ? "the NCX" : "the navigation document");
     if (rc < 0) {
       nd_free(path);
       return rc;
@@ -128,7 +130,11 @@ static int load_toc(rstate *r) {
         return rc;
       }
       for (size_t i = before; i < p->ntoc; i++) {
-        char *res = nd_zip_resolve(path, p->toc[i].href);
+        char *res = NULL;
+        if ((rc = nd_zip_resolve_ex(path, p->toc[i].href, &res))) {
+          nd_free(path);
+          return rc; /* out of memory */
+        }
         nd_free(p->toc[i].href);
         p->toc[i].href = res; /* NULL: remote or outside */
       }
@@ -154,22 +160,32 @@ static int is_spine_path(const rstate *r, const char *path) {
   return 0;
 }
 
-static const char *mime_for(const rstate *r, const char *path) {
+/* The media type of a container path into *out: 0, or NEWSDOC_ENOMEM. */
+static int mime_for(const rstate *r, const char *path, const char **out) {
   for (size_t i = 0; i < r->pkg.nitems; i++) {
     if (!r->pkg.items[i].media_type) continue;
-    char *p = nd_zip_resolve(r->opf_path, r->pkg.items[i].href);
+    char *p = NULL;
+    int rc = nd_zip_resolve_ex(r->opf_path, r->pkg.items[i].href, &p);
+    if (rc) return rc; /* out of memory */
     int same = p && !strcmp(p, path);
     nd_free(p);
-    if (same) return r->pkg.items[i].media_type;
+    if (same) {
+      *out = r->pkg.items[i].media_type;
+      return 0;
+    }
   }
+  *out = "application/octet-stream";
   const char *dot = strrchr(path, '.');
   if (dot) {
     static const char *const ext[][2] = {{".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".png", "image/png"},
                                          {".gif", "image/gif"},  {".svg", "image/svg+xml"}, {".webp", "image/webp"}};
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
-      if (!strcasecmp(dot, ext[i][0])) return ext[i][1];
+      if (!strcasecmp(dot, ext[i][0])) {
+        *out = ext[i][1];
+        break;
+      }
   }
-  return "application/octet-stream";
+  return 0;
 }
 
 /* The media name for a container path (added on first use).  NULL with
@@ -187,7 +203,12 @@ static const char *media_for(rstate *r, const char *path, int *rc) {
   }
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
-  const char *mime = mime_for(r, path);
+  const char *mime = NULL;
+  if ((e = mime_for(r, path, &mime))) {
+    nd_free(data);
+    *rc = e;
+    return NULL;
+  }
   nd_buf name = ND_BUF_INIT;
   int added = 0;
   for (int attempt = 1; attempt < 1000 && !added; attempt++) {
@@ -207,8 +228,9 @@ static const char *media_for(rstate *r, const char *path, int *rc) {
   }
   nd_free(data);
   if (!added) {
+    int oom = e == NEWSDOC_ENOMEM || name.failed;
     nd_buf_free(&name);
-    if (e == NEWSDOC_ENOMEM || name.failed) *rc = nd_oom("epub: media");
+    if (oom) *rc = nd_oom("epub: media");
     else newsdoc_ctx_warn(r->ctx, "image \"%s\" could not be added as media; skipped", path);
     return NULL;
   }
@@ -236,25 +258,29 @@ static const char *media_for(rstate *r, const char *path, int *rc) {
   return r->media_names[r->nmedia++];
 }
 
-/* Merge `b` into `a` when both are TEXT (b is freed).  Returns the node
- * that remains. */
-static newsdoc_node *merge_text(newsdoc_node *a, newsdoc_node *b) {
-  if (!a || !b || a->type != NEWSDOC_NODE_TEXT || b->type != NEWSDOC_NODE_TEXT) return b;
+/* Merge `b` into `a` when both are TEXT (b is freed).  *kept gets the
+ * node that remains.  0, or NEWSDOC_ENOMEM (both left as they were). */
+static int merge_text(newsdoc_node *a, newsdoc_node *b, newsdoc_node **kept) {
+  *kept = b;
+  if (!a || !b || a->type != NEWSDOC_NODE_TEXT || b->type != NEWSDOC_NODE_TEXT) return 0;
   nd_buf t = ND_BUF_INIT;
   nd_buf_put(&t, a->literal ? a->literal : "", a->literal_len);
   nd_buf_put(&t, b->literal ? b->literal : "", b->literal_len);
-  if (t.failed || newsdoc_node_set_literal(a, t.data ? t.data : "", t.len)) {
+  if (t.failed) {
     nd_buf_free(&t);
-    return b; /* out of memory: leave them apart */
+    return nd_oom("epub: merging text");
   }
+  int rc = newsdoc_node_set_literal(a, t.data ? t.data : "", t.len);
   nd_buf_free(&t);
+  if (rc) return rc; /* out of memory */
   newsdoc_node_free(b);
-  return a;
+  *kept = a;
+  return 0;
 }
 
 /* Replace a link by its children; text that meets text is merged, as the
- * HTML reader would have made it. */
-static void unwrap(newsdoc_node *n) {
+ * HTML reader would have made it.  0, or NEWSDOC_ENOMEM. */
+static int unwrap(newsdoc_node *n) {
   newsdoc_node *c, *prev = n->prev, *firstmoved = NULL;
   while ((c = n->first)) {
     newsdoc_node_unlink(c);
@@ -267,10 +293,13 @@ static void unwrap(newsdoc_node *n) {
   while (x && x->next && x != next) {
     newsdoc_node *y = x->next;
     int stop = y == next;
-    newsdoc_node *kept = merge_text(x, y);
+    newsdoc_node *kept;
+    int rc = merge_text(x, y, &kept);
+    if (rc) return rc;
     if (kept == y) x = y;
     if (stop) break;
   }
+  return 0;
 }
 
 static int set_url(newsdoc_node *n, const char *prefix, const char *s) {
@@ -319,14 +348,15 @@ static int fix_chapter(rstate *r, newsdoc_node *first, const char *path) {
   for (size_t i = 0; i < n && !rc; i++) {
     newsdoc_node *x = arr[i];
     if (!strncmp(x->url, "media:", 6)) continue;
-    char *target = nd_zip_resolve(path, x->url);
+    char *target = NULL;
+    if ((rc = nd_zip_resolve_ex(path, x->url, &target))) break; /* out of memory */
     if (!target) continue; /* remote, data: or outside: left as written, never fetched */
     if (x->type == NEWSDOC_NODE_LINK) {
       const char *frag = strchr(x->url, '#');
       if (frag && frag[1] && is_spine_path(r, target)) rc = set_url(x, "", frag);
       else if (!(frag && frag == x->url)) {
         newsdoc_ctx_warn(r->ctx, "%s: link to \"%s\" inside the book kept as text", path, x->url);
-        unwrap(x);
+        rc = unwrap(x);
       }
     } else {
       const char *name = media_for(r, target, &rc);
@@ -435,7 +465,7 @@ static int drop_dangling_links(rstate *r) {
       if (y->id && !strcmp(y->id, x->url + 1)) found = 1;
     if (!found) {
       newsdoc_ctx_warn(r->ctx, "link to \"%s\": no such id in the book; kept as text", x->url);
-      unwrap(x);
+      if ((rc = unwrap(x))) break;
     }
     if ((i & 255) == 255 && (rc = newsdoc_ctx_check(r->ctx))) break;
   }
@@ -538,7 +568,8 @@ int nd_epub_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   if (rc) goto out;
   {
     /* the path as the zip names it (normalised, inside the container) */
-    char *norm = nd_zip_resolve(NULL, r.opf_path);
+    char *norm = NULL;
+    if ((rc = nd_zip_resolve_ex(NULL, r.opf_path, &norm))) goto out; /* out of memory */
     if (!norm) {
       rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "epub: container.xml: rootfile \"%s\" is not a path inside the container",
                              r.opf_path);
@@ -564,8 +595,8 @@ int nd_epub_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
     rc = nd_oom("epub: spine");
     goto out;
   }
-  for (size_t i = 0; i < r.pkg.nspine; i++)
-    r.spine_paths[i] = nd_zip_resolve(r.opf_path, r.pkg.items[r.pkg.spine[i]].href);
+  for (size_t i = 0; i < r.pkg.nspine; i++) /* NULL: outside the container */
+    if ((rc = nd_zip_resolve_ex(r.opf_path, r.pkg.items[r.pkg.spine[i]].href, &r.spine_paths[i]))) goto out;
   /* A content document is read once, however often the spine names it
    * (EPUB requires unique itemrefs; repeating one would multiply the
    * book's size without bound). */

@@ -68,11 +68,14 @@ static int lang_ok(const char *s) {
   return s[i] == 0;
 }
 
-static char *node_text(const newsdoc_node *n) {
-  char *t = NULL;
-  if (newsdoc_node_text(n, &t, NULL)) return NULL;
-  nd_epub_collapse_ws(t);
-  return t;
+/* The text of a node, whitespace collapsed, into *out (caller frees).
+ * 0, or NEWSDOC_ENOMEM. */
+static int node_text(const newsdoc_node *n, char **out) {
+  *out = NULL;
+  int rc = newsdoc_node_text(n, out, NULL);
+  if (rc) return rc;
+  nd_epub_collapse_ws(*out);
+  return 0;
 }
 
 /* 128-bit FNV-1a (two 64-bit lanes with different offsets), mixed. */
@@ -582,10 +585,9 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
       char *t = NULL;
       size_t tl = 0;
       dir = NEWSDOC_DIR_LTR;
-      if (newsdoc_node_text(doc->root, &t, &tl) == 0) {
-        if (nd_text_majority_dir(t, tl) == NEWSDOC_DIR_RTL) dir = NEWSDOC_DIR_RTL;
-        newsdoc_free(t);
-      }
+      if ((rc = newsdoc_node_text(doc->root, &t, &tl))) goto out;
+      if (nd_text_majority_dir(t, tl) == NEWSDOC_DIR_RTL) dir = NEWSDOC_DIR_RTL;
+      newsdoc_free(t);
     }
   }
   bk->dir = dir;
@@ -602,7 +604,8 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     } else {
       for (newsdoc_node *n = doc->root; n && !title; n = walk_next(n, doc->root))
         if (n->type == NEWSDOC_NODE_HEADING) {
-          title_alloc = node_text(n);
+          nd_free(title_alloc);
+          if ((rc = node_text(n, &title_alloc))) goto out;
           if (title_alloc && *title_alloc) title = title_alloc;
         }
       if (!title) title = "Untitled";
@@ -651,7 +654,7 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     if (f && f->type == NEWSDOC_NODE_SECTION) {
       const newsdoc_node *h = newsdoc_node_section_heading(f);
       if (h) {
-        ch->label = node_text(h);
+        if ((rc = node_text(h, &ch->label))) goto out;
         if (ch->label && !*ch->label) {
           nd_free(ch->label);
           ch->label = NULL;
