@@ -205,7 +205,8 @@ static void text_content(nd_buf *b, xmlNodePtr root) {
   }
 }
 
-/* Whitespace collapsed and trimmed; caller frees. */
+/* Whitespace collapsed and trimmed; caller frees.  NULL in -> NULL out;
+ * otherwise NULL means out of memory. */
 static char *clean_text(const char *s) {
   if (!s) return NULL;
   nd_buf b = ND_BUF_INIT;
@@ -224,14 +225,6 @@ static char *clean_text(const char *s) {
   return r;
 }
 
-static char *node_text_clean(xmlNodePtr el) {
-  nd_buf b = ND_BUF_INIT;
-  text_content(&b, el);
-  char *raw = nd_buf_detach(&b, NULL);
-  char *r = clean_text(raw);
-  nd_free(raw);
-  return r;
-}
 
 /* ---- the reader's state ------------------------------------------------------ */
 
@@ -290,6 +283,18 @@ typedef struct {
 static int fail(R *r, int rc) {
   if (!r->rc) r->rc = rc;
   return rc;
+}
+
+/* The text of an element, cleaned; NULL (with ENOMEM recorded) when out of
+ * memory. */
+static char *node_text_clean(R *r, xmlNodePtr el) {
+  nd_buf b = ND_BUF_INIT;
+  text_content(&b, el);
+  char *raw = nd_buf_detach(&b, NULL);
+  char *t = raw ? clean_text(raw) : NULL;
+  nd_free(raw);
+  if (!t) fail(r, nd_oom("html: text"));
+  return t;
 }
 
 static int count_node(R *r) {
@@ -438,8 +443,9 @@ static newsdoc_node *implicit_para(R *r, const rframe *f) {
  * Words are gathered in a buffer and appended once per run of text, so a
  * long paragraph costs linear time. */
 static void flush_text(R *r, newsdoc_node *inl, nd_buf *b) {
-  if (!b->len || r->rc) return;
+  if (r->rc) return;
   if (b->failed) { fail(r, nd_oom("html: text")); return; }
+  if (!b->len) return;
   if (!(inl->last && inl->last->type == NEWSDOC_NODE_TEXT) && count_node(r)) return;
   if (nd_node_append_text(inl, b->data, b->len)) fail(r, newsdoc_error_last()->code);
   nd_buf_clear(b);
@@ -476,8 +482,9 @@ static void put_text(R *r, newsdoc_node *inl, const char *s, size_t len) {
 }
 
 /* Resolve a relative reference against an absolute http(s) base (RFC 3986
- * section 5.2, with dot segments removed).  Caller frees; NULL: keep as is. */
-static char *resolve_url(const char *base, const char *ref) {
+ * section 5.2, with dot segments removed).  Caller frees; NULL: keep as is,
+ * or out of memory (then *oom is set). */
+static char *resolve_url(const char *base, const char *ref, int *oom) {
   if (!base || !ref) return NULL;
   const char *p = ref;
   while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.') p++;
@@ -491,7 +498,9 @@ static char *resolve_url(const char *base, const char *ref) {
   if (ref[0] == '/' && ref[1] == '/') {
     nd_buf_put(&b, base, (size_t)(colon - base) + 1);
     nd_buf_puts(&b, ref);
-    return nd_buf_detach(&b, NULL);
+    char *u = nd_buf_detach(&b, NULL);
+    if (!u) *oom = 1;
+    return u;
   }
   nd_buf path = ND_BUF_INIT;
   if (ref[0] == '/') {
@@ -505,7 +514,12 @@ static char *resolve_url(const char *base, const char *ref) {
     else nd_buf_put(&path, auth_end, (size_t)(slash - auth_end));
     nd_buf_puts(&path, ref);
   }
-  if (path.failed) { nd_buf_free(&path); return NULL; }
+  if (path.failed) {
+    nd_buf_free(&path);
+    nd_buf_free(&b);
+    *oom = 1;
+    return NULL;
+  }
   /* remove dot segments in the path part (before ? or #) */
   size_t plen = 0;
   while (plen < path.len && path.data[plen] != '?' && path.data[plen] != '#') plen++;
@@ -531,15 +545,22 @@ static char *resolve_url(const char *base, const char *ref) {
   nd_buf_put(&out, path.data + plen, path.len - plen);
   nd_buf_put(&b, base, (size_t)(auth_end - base));
   nd_buf_put(&b, out.data, out.len);
+  if (out.failed) b.failed = 1;
   nd_buf_free(&out);
   nd_buf_free(&path);
-  return nd_buf_detach(&b, NULL);
+  char *u = nd_buf_detach(&b, NULL);
+  if (!u) *oom = 1;
+  return u;
 }
 
-/* A link or image URL for the model: resolved on someone else's page. */
+/* A link or image URL for the model: resolved on someone else's page.
+ * NULL: out of memory (recorded in r). */
 static char *model_url(R *r, const char *url) {
-  char *abs = r->cleanup ? resolve_url(r->base, url) : NULL;
-  return abs ? abs : nd_strdup(url);
+  int oom = 0;
+  char *abs = r->cleanup ? resolve_url(r->base, url, &oom) : NULL;
+  char *u = abs ? abs : oom ? NULL : nd_strdup(url);
+  if (!u) fail(r, nd_oom("html: URL"));
+  return u;
 }
 
 static const char *ext_for_mime(const char *mime) {
@@ -573,7 +594,14 @@ static char *image_url(R *r, const char *src) {
     memcpy(mime, src + 5, ml);
     mime[ml] = 0;
     nd_buf data = ND_BUF_INIT;
-    if (nd_base64_decode(&data, comma + 1, strlen(comma + 1))) {
+    int drc = nd_base64_decode(&data, comma + 1, strlen(comma + 1));
+    if (!drc && data.failed) drc = nd_oom("html: a data: image");
+    if (drc == NEWSDOC_ENOMEM) {
+      nd_buf_free(&data);
+      fail(r, drc);
+      return NULL;
+    }
+    if (drc) {
       nd_buf_free(&data);
       newsdoc_ctx_warn(r->ctx, "html: a data: image with bad base64 was dropped");
       return NULL;
@@ -588,7 +616,9 @@ static char *image_url(R *r, const char *src) {
     if (rc) { fail(r, rc); return NULL; }
     char url[80];
     snprintf(url, sizeof url, "media:%s", name);
-    return nd_strdup(url);
+    char *u = nd_strdup(url);
+    if (!u) fail(r, nd_oom("html: image"));
+    return u;
   }
   return model_url(r, src);
 }
@@ -828,7 +858,7 @@ static void build_table(R *r, xmlNodePtr table, const rframe *f) {
 /* Headings: a section at the right level, or bold text where sections
  * cannot go (lists, quotes, notes). */
 static void open_heading(R *r, xmlNodePtr el, const rframe *f) {
-  int n = ename(el)[1] - '0';
+  int n = ((const char *)el->name)[1] - '0'; /* el is h1..h6 (is_heading) */
   const char *al = attr(el, "aria-level");
   if (al) {
     long v = strtol(al, NULL, 10);
@@ -1033,7 +1063,7 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
     if (!c) return;
     if (t == NEWSDOC_NODE_LINK) {
       char *u = model_url(r, attr(el, "href"));
-      if (!u) { fail(r, nd_oom("html: link")); return; }
+      if (!u) return;
       nd_free(c->url);
       c->url = u;
       const char *ti = attr(el, "title");
@@ -1407,8 +1437,9 @@ static void meta_add(R *r, const char *key, const char *value) {
   nd_free(v);
 }
 
-/* Finds "key": "value" in JSON-LD text (first match); caller frees. */
-static char *jsonld_string(const char *s, const char *key) {
+/* Finds "key": "value" in JSON-LD text (first match); caller frees.
+ * NULL: not found, or out of memory (recorded in r). */
+static char *jsonld_string(R *r, const char *s, const char *key) {
   size_t kl = strlen(key);
   for (const char *p = s; (p = strstr(p, key)); p += kl) {
     if (p == s || p[-1] != '"' || p[kl] != '"') continue;
@@ -1438,17 +1469,24 @@ static char *jsonld_string(const char *s, const char *key) {
       }
       nd_buf_putc(&b, *q++);
     }
-    return nd_buf_detach(&b, NULL);
+    char *v = nd_buf_detach(&b, NULL);
+    if (!v) fail(r, nd_oom("html: JSON-LD"));
+    return v;
   }
   return NULL;
 }
 
 /* Strip " - Site", " | Site", "Site - " from a page title. */
-static char *strip_site(const char *title, const char *site) {
+static char *strip_site(R *r, const char *title, const char *site) {
   char *t = clean_text(title);
+  if (!t && title) fail(r, nd_oom("html: title"));
   if (!t || !site || !*site) return t;
   char *s = clean_text(site);
-  if (!s) return t;
+  if (!s) {
+    nd_free(t);
+    fail(r, nd_oom("html: title"));
+    return NULL;
+  }
   size_t tl = strlen(t), sl = strlen(s);
   static const char *const SEP[] = {" - ", " | ", " – ", " — ", " :: ", " « ", " » ", " : "};
   if (sl && tl > sl + 3) {
@@ -1483,7 +1521,7 @@ static void read_head_meta(R *r, xmlDocPtr d, page_meta *pm) {
   for (xmlNodePtr x = root; x && !r->rc; x = dom_next(x, root, 1)) {
     if (x->type != XML_ELEMENT_NODE) continue;
     if (is(x, "title") && !pm->title_text) {
-      pm->title_text = node_text_clean(x);
+      pm->title_text = node_text_clean(r, x);
       continue;
     }
     if (is(x, "script")) {
@@ -1492,15 +1530,14 @@ static void read_head_meta(R *r, xmlDocPtr d, page_meta *pm) {
         nd_buf b = ND_BUF_INIT;
         text_content(&b, x);
         char *s = nd_buf_detach(&b, NULL);
-        if (s) {
-          if (!pm->ld_date) pm->ld_date = jsonld_string(s, "datePublished");
-          if (!pm->ld_headline) pm->ld_headline = jsonld_string(s, "headline");
-          if (!pm->ld_author) {
-            const char *a = strstr(s, "\"author\"");
-            if (a) pm->ld_author = jsonld_string(a, "name");
-          }
-          nd_free(s);
+        if (!s) { fail(r, nd_oom("html: JSON-LD")); return; }
+        if (!pm->ld_date) pm->ld_date = jsonld_string(r, s, "datePublished");
+        if (!pm->ld_headline && !r->rc) pm->ld_headline = jsonld_string(r, s, "headline");
+        if (!pm->ld_author && !r->rc) {
+          const char *a = strstr(s, "\"author\"");
+          if (a) pm->ld_author = jsonld_string(r, a, "name");
         }
+        nd_free(s);
       }
       continue;
     }
@@ -1564,13 +1601,13 @@ static void read_article_header(R *r, xmlNodePtr hdr, char **h1_title) {
   for (xmlNodePtr y = hdr->children; y; y = dom_next(y, hdr, 1)) {
     if (y->type != XML_ELEMENT_NODE) continue;
     const char *cls = attr(y, "class");
-    if (is(y, "h1") && !*h1_title) *h1_title = node_text_clean(y);
+    if (is(y, "h1") && !*h1_title) *h1_title = node_text_clean(r, y);
     else if (has_word(cls, "subtitle")) {
-      char *t = node_text_clean(y);
+      char *t = node_text_clean(r, y);
       meta_set(r, NEWSDOC_META_SUBTITLE, t);
       nd_free(t);
     } else if (has_word(cls, "byline")) {
-      char *t = node_text_clean(y);
+      char *t = node_text_clean(r, y);
       meta_set(r, NEWSDOC_META_BYLINE, t);
       nd_free(t);
     } else if (is(y, "time") && attr(y, "datetime")) {
@@ -1613,8 +1650,14 @@ static xmlNodePtr find_article(R *r, xmlNodePtr body) {
           score *a = nd_realloc(sc, nc * sizeof *a);
           xmlNodePtr *e = a ? nd_realloc(els, nc * sizeof *e) : NULL;
           if (a) sc = a;
-          if (!a || !e) { fail(r, nd_oom("html: scoring")); nd_free(sc); return body; }
-          els = e;
+          if (e) els = e;
+          if (!a || !e) {
+            fail(r, nd_oom("html: scoring"));
+            for (size_t i = 0; i < n; i++) els[i]->_private = NULL;
+            nd_free(sc);
+            nd_free(els);
+            return body;
+          }
           cap = nc;
         }
         sc[n].direct = sc[n].subtree = 0;
@@ -1938,7 +1981,7 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
         }
         if (count == 1 && !text_before) {
           r.title_h1 = only;
-          h1_title = node_text_clean(only);
+          h1_title = node_text_clean(&r, only);
           r.shift = 1;
         }
       }
@@ -1949,7 +1992,7 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
           if (y->type != XML_ELEMENT_NODE) continue;
           const char *cls = attr(y, "class");
           if (has_word(attr(y, "rel"), "author") || has_word(attr(y, "itemprop"), "author") || contains_ci(cls, "byline")) {
-            char *t = node_text_clean(y);
+            char *t = node_text_clean(&r, y);
             if (t && *t && strlen(t) < 200) meta_set(&r, NEWSDOC_META_BYLINE, t);
             nd_free(t);
             if (newsdoc_meta_get(doc, NEWSDOC_META_BYLINE)) break;
@@ -1959,13 +2002,13 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
     }
     /* title */
     if (pm.og_title) {
-      char *t = strip_site(pm.og_title, pm.og_site);
+      char *t = strip_site(&r, pm.og_title, pm.og_site);
       meta_set(&r, NEWSDOC_META_TITLE, t);
       nd_free(t);
     }
     if (h1_title && r.own_header) meta_set(&r, NEWSDOC_META_TITLE, h1_title);
     if (pm.title_text) {
-      char *t = strip_site(pm.title_text, pm.og_site);
+      char *t = strip_site(&r, pm.title_text, pm.og_site);
       meta_set(&r, NEWSDOC_META_TITLE, t);
       nd_free(t);
     }
@@ -2002,6 +2045,7 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
      * (dir="rtl" lang="en-US" over Arabic text): the language of the text. */
     nd_buf atext = ND_BUF_INIT;
     if (!dir || r.cleanup) text_content(&atext, root);
+    if (atext.failed) fail(&r, nd_oom("html: the page's text"));
     newsdoc_dir tdir = atext.len && !atext.failed ? nd_text_majority_dir(atext.data, atext.len) : NEWSDOC_DIR_UNSET;
     if (r.cleanup && tdir == NEWSDOC_DIR_RTL && (!lang || !nd_lang_is_rtl(lang))) {
       const char *guess = nd_guess_lang(atext.data, atext.len);

@@ -248,6 +248,11 @@ static void put_raw(W *w, const newsdoc_node *n, int block) {
     nd_buf_puts(&tmp, "<r>");
     nd_buf_put(&tmp, s, len);
     nd_buf_puts(&tmp, "</r>");
+    if (tmp.failed) { /* out of memory, not malformed: the output fails */
+      nd_buf_free(&tmp);
+      w->b->failed = 1;
+      return;
+    }
     int ok = 0;
     xmlParserCtxtPtr c = tmp.failed || tmp.len > 0x7fffffff ? NULL : xmlNewParserCtxt();
     if (c) {
@@ -619,7 +624,8 @@ static void put_head(W *w, const char *lang, uint8_t dir) {
       if (i) nd_buf_puts(&kw, ", ");
       nd_buf_puts(&kw, newsdoc_meta_get_nth(d, NEWSDOC_META_KEYWORD, i));
     }
-    if (kw.len && !kw.failed) put_meta(b, "name", "keywords", kw.data, w->o->xhtml);
+    if (kw.failed) b->failed = 1; /* nd_html_render reports ENOMEM */
+    else if (kw.len) put_meta(b, "name", "keywords", kw.data, w->o->xhtml);
     nd_buf_free(&kw);
   }
   if ((v = newsdoc_meta_get(d, NEWSDOC_META_PUBLISHER))) put_meta(b, "name", "publisher", v, w->o->xhtml);
@@ -639,7 +645,8 @@ static void put_head(W *w, const char *lang, uint8_t dir) {
     nd_buf name = ND_BUF_INIT;
     nd_buf_puts(&name, "newsdoc:");
     nd_buf_puts(&name, d->meta[i].key);
-    if (!name.failed) put_meta(b, "name", name.data, d->meta[i].value, w->o->xhtml);
+    if (name.failed) b->failed = 1;
+    else put_meta(b, "name", name.data, d->meta[i].value, w->o->xhtml);
     nd_buf_free(&name);
   }
   if (w->o->css_href && *w->o->css_href) {
@@ -689,7 +696,8 @@ static void put_header(W *w, uint8_t dir) {
       if (i) nd_buf_puts(&all, dir == NEWSDOC_DIR_RTL ? "، " : ", ");
       nd_buf_puts(&all, newsdoc_meta_get_nth(d, NEWSDOC_META_AUTHOR, i));
     }
-    if (!all.failed && all.len) header_line(w, "p", "authors", all.data, dir, "</p>\n");
+    if (all.failed) w->b->failed = 1;
+    else if (all.len) header_line(w, "p", "authors", all.data, dir, "</p>\n");
     nd_buf_free(&all);
   }
   if (date) {
