@@ -11,7 +11,7 @@
 #
 #   scripts/hardening.sh [STAGE...]   STAGE: asan valgrind tsan fuzz plain
 #   HARDENING_PREFIX=DIR   where the build directories go (default: source tree)
-#   FUZZ_SECONDS=15        fuzzing time per harness
+#   FUZZ_SECONDS=10        fuzzing time per harness
 #
 # On 2 cores the stages together take about 12-15 minutes; each prints its
 # own time.  Exit status: non-zero when any stage fails (all stages run).
@@ -19,7 +19,7 @@ set -uo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${HARDENING_PREFIX:-$src}
 export SANITIZE_PREFIX=$prefix
-export FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 export NEWSDOC_SHARED=${NEWSDOC_SHARED:-$src/../shared}
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(asan valgrind tsan fuzz)
