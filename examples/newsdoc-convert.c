@@ -44,6 +44,7 @@ static void usage(FILE *out) {
           "                         e.g. --opt wrap=72, --opt max-depth=100\n"
           "      --fragment         HTML: write the body content only\n"
           "      --wrap N           text: wrap lines at N columns\n"
+          "      --opt embed-media=0  HTML: images as files in media/ beside the page\n"
           "      --list-formats     list the formats and what they can do\n"
           "  -q, --quiet            do not print warnings\n"
           "  -v, --version          print the version\n"
@@ -100,6 +101,35 @@ static void on_warning(const char *format, const char *message, void *ud) {
   bar_clear_locked();
   fprintf(stderr, "%s: warning: %s: %s: %s\n", prog, tl_file ? tl_file : w->file, format, message);
   pthread_mutex_unlock(&err_lock);
+}
+
+/* With -t html --opt embed-media=0 the page refers to media/NAME: write
+ * those files beside the output page.  Media names are plain file names
+ * (the library refuses '/', '..' and control characters in them). */
+static int write_media_beside(const newsdoc_doc *doc, const char *format, const char *output,
+                              const newsdoc_options *opts) {
+  if (!output || strcmp(format, "html") || newsdoc_options_get_bool(opts, "embed-media", 1) ||
+      !newsdoc_media_count(doc))
+    return 0;
+  const char *slash = strrchr(output, '/');
+  size_t dlen = slash ? (size_t)(slash - output) + 1 : 0;
+  char path[4096];
+  if (dlen + 6 + 256 >= sizeof path) return newsdoc_error_set(NEWSDOC_EIO, "%s: path too long", output);
+  snprintf(path, sizeof path, "%.*smedia", (int)dlen, output);
+  if (mkdir(path, 0755) != 0 && errno != EEXIST)
+    return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot create: %s", path, strerror(errno));
+  for (size_t i = 0; i < newsdoc_media_count(doc); i++) {
+    const char *name;
+    const void *data;
+    size_t len;
+    if (newsdoc_media_get(doc, i, &name, NULL, &data, &len)) continue;
+    snprintf(path, sizeof path, "%.*smedia/%s", (int)dlen, output, name);
+    FILE *f = fopen(path, "wb");
+    int bad = !f || fwrite(data, 1, len, f) != len;
+    if (f && fclose(f)) bad = 1;
+    if (bad) return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot write: %s", path, strerror(errno));
+  }
+  return 0;
 }
 
 static int stdin_reader(void *buf, size_t cap, size_t *got, void *ud) {
@@ -256,6 +286,7 @@ static void *worker(void *arg) {
       if (!err) err = newsdoc_read(&doc, buf, len, from, j->input, b->opts);
       if (!err) err = apply_metadata(doc, b->meta, b->nmeta);
       if (!err) err = newsdoc_write_file(doc, b->to, j->output, b->opts);
+      if (!err) err = write_media_beside(doc, b->to, j->output, b->opts);
       newsdoc_doc_free(doc);
       if (err) report_failure(b, j->input, from, newsdoc_error_last()->message, err);
       if (cap > (64u << 20)) { /* do not keep a huge buffer for small files */
@@ -569,6 +600,7 @@ int main(int argc, char **argv) {
     err = output ? newsdoc_write_file(doc, out_fmt.name, output, opts)
                  : newsdoc_write_callback(doc, out_fmt.name, stdout_writer, NULL, opts);
     if (!err && !output && fflush(stdout)) err = newsdoc_error_set(NEWSDOC_EIO, "standard output: %s", strerror(errno));
+    if (!err) err = write_media_beside(doc, out_fmt.name, output, opts);
   }
   if (err) {
     fprintf(stderr, "%s: %s: %s (%s)\n", prog, label, newsdoc_error_last()->message, newsdoc_strerror(err));

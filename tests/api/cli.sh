@@ -31,5 +31,12 @@ if "$cli" --list-formats | grep -Eq "^epub +yes +yes"; then
   script -qec "\"$cli\" -t epub \"$tmp/a.json\"" /dev/null > "$tmp/tty" 2>&1; 
   check "refuses to write epub to a terminal" 'grep -q "refusing" "$tmp/tty"'
 fi
+printf '{"newsdoc":1,"media":[{"name":"pic.png","mime":"image/png","data":"iVBORw0KGgo="}],"body":[{"type":"paragraph","children":[{"type":"image","url":"media:pic.png","title":"alt"}]}]}' > "$tmp/img.json"
+mkdir -p "$tmp/page"
+"$cli" "$tmp/img.json" -o "$tmp/page/p.html" --opt embed-media=0
+check "embed-media=0 writes the images beside the page" \
+  'grep -q "src=\"media/pic.png\"" "$tmp/page/p.html" && [ "$(head -c 4 "$tmp/page/media/pic.png" | od -An -c | tr -d " ")" = "211PNG" ]'
+"$cli" "$tmp/img.json" -o "$tmp/page/q.html"
+check "images are data: URIs by default" 'grep -q "src=\"data:image/png;base64,iVBORw0KGgo=\"" "$tmp/page/q.html"'
 [ $fail -eq 0 ] && echo "cli: all checks passed"
 exit $fail
