@@ -790,7 +790,7 @@ static int build_blocks(reader *r) {
     b->blank_before = (uint8_t)blank;
     blank = 0;
     if (b->kind != TB_NODE) {
-      b->words = count_words(r->arena.data + b->toff, b->tlen);
+      b->words = r->arena.data ? count_words(r->arena.data + b->toff, b->tlen) : 0;
     }
     if (!nd_buf_ok(&r->arena)) return nd_oom("text: blocks");
   }
@@ -799,7 +799,8 @@ static int build_blocks(reader *r) {
 
 /* ---- pass 4: roles and the tree ----------------------------------------------------- */
 
-static const char *btext(const reader *r, const tblock *b) { return r->arena.data + b->toff; }
+/* The arena has no data at all when every block is empty. */
+static const char *btext(const reader *r, const tblock *b) { return r->arena.data ? r->arena.data + b->toff : ""; }
 
 static int heading_like(const reader *r, const tblock *b) {
   if (b->kind != TB_PARA || b->nlines != 1) return 0;
