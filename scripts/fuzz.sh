@@ -4,6 +4,8 @@
 #
 #   scripts/fuzz.sh [BUILD_DIR]          (default: build-fuzz)
 #   FUZZ_SECONDS=20  time per harness     FUZZ_JOBS=1  parallel harnesses
+#   FUZZ_SEED=1      libFuzzer's seed: fixed by default so CI runs repeat
+#                    (FUZZ_SEED=0 picks a new one each run, for longer hunts)
 #   FUZZ_ONLY="json html"  run only these harnesses
 #
 # Prints the executions per harness; exits non-zero on any crash, leak,
@@ -57,7 +59,7 @@ for h in "${harnesses[@]}"; do
   if [ "$jobs" -gt 1 ]; then par=(-jobs="$jobs" -workers="$jobs"); fi
   set +e
   (cd "$build" && "$build/tests/fuzz_$h" "$corpus" "$build/fuzz-seeds/$h" -max_total_time="$secs" -timeout=10 \
-    -rss_limit_mb=2048 -max_len=262144 -artifact_prefix="$findings/" -print_final_stats=1 "${par[@]}") \
+    -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -max_len=262144 -artifact_prefix="$findings/" -print_final_stats=1 "${par[@]}") \
     >"$log" 2>&1
   rc=$?
   set -e
