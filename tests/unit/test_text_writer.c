@@ -244,3 +244,30 @@ Test(text_writer, lossy_steps_are_warnings) {
   newsdoc_options_free(o);
   newsdoc_doc_free(d);
 }
+
+/* Authors without a byline: the marker of the language and its own comma,
+ * and the reader gets the same authors back. */
+Test(text_writer, arabic_authors_use_the_arabic_comma) {
+  newsdoc_doc *d;
+  newsdoc_doc_new(&d);
+  newsdoc_meta_set(d, "lang", "ar", 2);
+  newsdoc_meta_add(d, "author", "ليلى بن عمر", strlen("ليلى بن عمر"));
+  newsdoc_meta_add(d, "author", "يوسف الحسني", strlen("يوسف الحسني"));
+  newsdoc_node *p, *t;
+  newsdoc_node_new(&p, NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node_new(&t, NEWSDOC_NODE_TEXT);
+  newsdoc_node_set_literal(t, "نص المقال الأول هنا.", strlen("نص المقال الأول هنا."));
+  newsdoc_node_append_child(p, t);
+  newsdoc_node_append_child(newsdoc_doc_root(d), p);
+  char *out;
+  size_t len;
+  cr_assert_eq(newsdoc_write(d, "text", NULL, &out, &len), 0);
+  cr_assert(strstr(out, "ليلى بن عمر، يوسف الحسني"), "%s", out);
+  newsdoc_doc *back;
+  cr_assert_eq(newsdoc_read(&back, out, len, "text", "a.txt", NULL), 0);
+  cr_assert_eq(newsdoc_meta_count(back, "author"), 2);
+  cr_assert_str_eq(newsdoc_meta_get_nth(back, "author", 1), "يوسف الحسني");
+  newsdoc_free(out);
+  newsdoc_doc_free(back);
+  newsdoc_doc_free(d);
+}

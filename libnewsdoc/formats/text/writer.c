@@ -469,9 +469,17 @@ int nd_text_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   if (byline) {
     nd_buf_puts(&by, byline);
   } else if (newsdoc_meta_count(doc, NEWSDOC_META_AUTHOR)) {
-    nd_buf_puts(&by, nd_text_marker_for_lang(newsdoc_meta_get(doc, NEWSDOC_META_LANG)));
+    const char *lang = newsdoc_meta_get(doc, NEWSDOC_META_LANG);
+    /* Names are listed with the script's own comma: "،" in Arabic-script
+     * languages (the reader splits on both). */
+    const char *sep = ", ";
+    if (lang && (!strncmp(lang, "ar", 2) || !strncmp(lang, "fa", 2) || !strncmp(lang, "ur", 2) ||
+                 !strncmp(lang, "ps", 2) || !strncmp(lang, "ckb", 3) || !strncmp(lang, "sd", 2)) &&
+        (!lang[2] || lang[2] == '-' || (lang[0] == 'c' && (!lang[3] || lang[3] == '-'))))
+      sep = "\xD8\x8C ";
+    nd_buf_puts(&by, nd_text_marker_for_lang(lang));
     for (size_t k = 0; k < newsdoc_meta_count(doc, NEWSDOC_META_AUTHOR); k++) {
-      nd_buf_puts(&by, k ? ", " : " ");
+      nd_buf_puts(&by, k ? sep : " ");
       nd_buf_puts(&by, newsdoc_meta_get_nth(doc, NEWSDOC_META_AUTHOR, k));
     }
   }
