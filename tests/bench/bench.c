@@ -62,7 +62,8 @@ static struct {
   const char *shared, *workdir, *convert, *report;
   double big_mb, md4c_mb;
   double scale_base_kb;
-} S = {200, 20, 0.3, 0, 1, 1, NEWSDOC_BENCH_SHARED, "bench-work", NEWSDOC_BENCH_CONVERT, NULL, 50, 10, 50};
+  const char *only; /* comma-separated sections to run (NULL: all) */
+} S = {200, 20, 0.3, 0, 1, 1, NEWSDOC_BENCH_SHARED, "bench-work", NEWSDOC_BENCH_CONVERT, NULL, 50, 10, 50, NULL};
 
 #define NFMT 6
 static const char *const FMTS[NFMT] = {"text", "markdown", "html", "epub", "docx", "json"};
@@ -1000,11 +1001,25 @@ static void report_header(int argc, char **argv) {
   fprintf(out, "\n");
 }
 
+/* Whether --only names this section (every section when --only is absent). */
+static int want(const char *section) {
+  if (!S.only) return 1;
+  size_t n = strlen(section);
+  for (const char *p = S.only; *p;) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == n && !strncmp(p, section, n)) return 1;
+    p += len + (e != NULL);
+  }
+  return 0;
+}
+
 static int usage(void) {
   fprintf(stderr,
           "usage: newsdoc-bench [-n N] [--pandoc-files K] [--min-time S] [--quick] [--no-pandoc] [--no-cli]\n"
           "                     [--shared DIR] [--workdir DIR] [--convert PATH] [--big-mb M] [--md4c-mb M]\n"
-          "                     [--scale-kb K] [-o REPORT]\n");
+          "                     [--scale-kb K] [--only SECTIONS] [-o REPORT]\n"
+          "  SECTIONS: comma-separated, of inprocess,cli,md4c,scaling,rss,targets (default: all)\n");
   return 2;
 }
 
@@ -1032,6 +1047,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--big-mb")) S.big_mb = atof(ARG);
     else if (!strcmp(a, "--md4c-mb")) S.md4c_mb = atof(ARG);
     else if (!strcmp(a, "--scale-kb")) S.scale_base_kb = atof(ARG);
+    else if (!strcmp(a, "--only")) S.only = ARG;
     else if (!strcmp(a, "-o")) S.report = ARG;
     else if (!strcmp(a, "--launch")) return launch_main(argc - i - 1, argv + i + 1);
     else if (!strcmp(a, "--child")) return i + 3 < argc ? child_main(argc - i - 1, argv + i + 1) : usage();
@@ -1069,12 +1085,12 @@ int main(int argc, char **argv) {
   progress("building the corpus (%d articles)", S.n);
   build_corpus();
   report_header(argc, argv);
-  report_inprocess();
-  report_cli();
-  report_md4c();
-  report_scaling();
-  report_rss();
-  report_targets();
+  if (want("inprocess")) report_inprocess();
+  if (want("cli")) report_cli();
+  if (want("md4c")) report_md4c();
+  if (want("scaling")) report_scaling();
+  if (want("rss")) report_rss();
+  if (want("targets")) report_targets();
   double la[3] = {0, 0, 0};
   getloadavg(la, 3);
   fprintf(out, "Benchmark run time: %.0f s; load average at the end: %.2f %.2f %.2f.\n", now() - t0, la[0], la[1], la[2]);
