@@ -47,6 +47,9 @@ extern char **environ;
 #ifndef NEWSDOC_BENCH_CONVERT
 #define NEWSDOC_BENCH_CONVERT ""
 #endif
+#ifndef NEWSDOC_BENCH_CLI_LINKAGE
+#define NEWSDOC_BENCH_CLI_LINKAGE "unknown"
+#endif
 #ifndef NEWSDOC_BENCH_BUILD_TYPE
 #define NEWSDOC_BENCH_BUILD_TYPE "unknown"
 #endif
@@ -569,6 +572,38 @@ static void cell_ratio(char *b, size_t n, double ours, double theirs) {
   else snprintf(b, n, "n/a");
 }
 
+/* CPU ms per process of a command run again and again (best of 3 rounds). */
+static double startup_ms(char *const argv[], int rounds) {
+  double best = 0;
+  for (int rep = 0; rep < 3; rep++) {
+    double cpu = 0;
+    for (int i = 0; i < rounds; i++) {
+      proc_result r = run(argv, NULL);
+      if (r.status) return -1;
+      cpu += r.cpu;
+    }
+    if (!rep || cpu < best) best = cpu;
+  }
+  return best * 1000 / rounds;
+}
+
+/* What one process costs before it converts anything: the launch itself
+ * (/bin/true), this CLI, and the same CLI linked to libnewsdoc.so (built
+ * beside it when the CLI is linked statically). */
+static void report_startup(void) {
+  int rounds = S.quick ? 5 : 100;
+  char shared[1100];
+  snprintf(shared, sizeof shared, "%s-shared", S.convert);
+  char *t[] = {"/bin/true", NULL}, *c[] = {(char *)S.convert, "--version", NULL}, *sh[] = {shared, "--version", NULL};
+  fprintf(out, "Start-up alone (CPU ms per process, `--version`, best of 3 × %d runs). The CLI here: %s.\n\n"
+               "| program | CPU ms/process |\n|---|---:|\n", rounds, NEWSDOC_BENCH_CLI_LINKAGE);
+  fprintf(out, "| `/bin/true` (the cost of starting any process) | %.2f |\n", startup_ms(t, rounds));
+  fprintf(out, "| newsdoc-convert | %.2f |\n", startup_ms(c, rounds));
+  if (!access(shared, X_OK))
+    fprintf(out, "| newsdoc-convert linked to libnewsdoc.so (`-DNEWSDOC_STATIC_CLI=OFF`) | %.2f |\n", startup_ms(sh, rounds));
+  fprintf(out, "\n");
+}
+
 static void report_cli(void) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   fprintf(out, "## newsdoc-convert against pandoc\n\n");
@@ -644,6 +679,7 @@ static void report_cli(void) {
     fprintf(out, "| %s → %s | %s | %s | %s |\n", FMTS[row->from], FMTS[row->to], a, b, d);
   }
   fprintf(out, "\n");
+  report_startup();
 }
 
 /* ---- md4c ------------------------------------------------------------------ */

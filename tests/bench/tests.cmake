@@ -12,6 +12,7 @@ if(NEWSDOC_BUILD_BENCH)
     target_compile_definitions(newsdoc-bench PRIVATE
       NEWSDOC_BENCH_SHARED="${NEWSDOC_SHARED_DIR}"
       NEWSDOC_BENCH_BUILD_TYPE="${CMAKE_BUILD_TYPE}"
+      NEWSDOC_BENCH_CLI_LINKAGE="${NEWSDOC_CLI_LINKAGE}"
       $<$<TARGET_EXISTS:newsdoc-convert>:NEWSDOC_BENCH_CONVERT="$<TARGET_FILE:newsdoc-convert>">)
     add_test(NAME bench.smoke
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/smoke.sh $<TARGET_FILE:newsdoc-bench>
