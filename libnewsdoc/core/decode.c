@@ -7,6 +7,7 @@
 #include <unicode/ustring.h>
 
 #include "../internal.h"
+#include "ucache.h"
 
 /* ---- NFC ---------------------------------------------------------------- */
 
@@ -74,7 +75,7 @@ static int is_ascii(const char *s, size_t len) {
 
 int nd_nfc(nd_buf *out, const char *s, size_t len) {
   if (!out || (!s && len)) return newsdoc_error_set(NEWSDOC_EUSAGE, "nd_nfc: NULL argument");
-  if (is_ascii(s, len)) {
+  if (is_ascii(s, len) || nd_nfc_quick(s, len)) {
     nd_buf_put(out, s, len);
     return nd_buf_ok(out) ? 0 : nd_oom("nfc");
   }
@@ -121,6 +122,11 @@ static void utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad) 
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) { i++; continue; }
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+      i += 2; /* a valid two-byte sequence (Arabic, Hebrew, ...) */
+      (*good_mb)++;
+      continue;
+    }
     size_t at = i;
     uint32_t cp = nd_utf8_next(s, len, &i);
     if (cp == 0xFFFD && !(at + 2 < len && (unsigned char)s[at + 1] == 0xBF && c == 0xEF &&

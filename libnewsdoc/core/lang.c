@@ -5,6 +5,7 @@
 #include <unicode/uscript.h>
 
 #include "../internal.h"
+#include "ucache.h"
 
 /* ---- tags ------------------------------------------------------------------- */
 
@@ -64,6 +65,7 @@ static newsdoc_dir scan_dir(const char *s, size_t len, int majority) {
   size_t i = 0, ltr = 0, rtl = 0;
   int isolate = 0;
   newsdoc_dir first = NEWSDOC_DIR_UNSET;
+  const nd_ucp *t = nd_ucache();
   while (i < len) {
     uint32_t cp;
     if ((unsigned char)s[i] < 0x80) {
@@ -77,8 +79,9 @@ static newsdoc_dir scan_dir(const char *s, size_t len, int majority) {
       }
       continue;
     }
-    cp = nd_utf8_next(s, len, &i);
-    UCharDirection d = u_charDirection((UChar32)cp);
+    cp = nd_ucp_next(s, len, &i);
+    const nd_ucp *e = nd_ucp_of(t, cp);
+    UCharDirection d = e ? (UCharDirection)e->dir : u_charDirection((UChar32)cp);
     switch (d) {
       case U_LEFT_TO_RIGHT_ISOLATE:
       case U_RIGHT_TO_LEFT_ISOLATE:
@@ -166,6 +169,7 @@ const char *nd_guess_lang(const char *s, size_t len) {
   size_t votes[N_LATIN] = {0};
   size_t i = 0, letters = 0;
   size_t wstart = 0, wlen = 0; /* current ASCII word */
+  const nd_ucp *t = nd_ucache();
   while (i < len) {
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
@@ -184,12 +188,22 @@ const char *nd_guess_lang(const char *s, size_t len) {
     }
     if (wlen) count_latin_word(s + wstart, wlen, votes);
     wlen = 0;
-    uint32_t c = nd_utf8_next(s, len, &i);
-    if (!u_isalpha((UChar32)c)) continue;
+    uint32_t c = nd_ucp_next(s, len, &i);
+    const nd_ucp *e = nd_ucp_of(t, c);
+    UScriptCode code;
+    if (e && e->script != ND_UCP_SCRIPT_OTHER) {
+      if (!(e->flags & ND_UCP_ALPHA)) continue;
+      code = (UScriptCode)e->script;
+    } else {
+      if (!u_isalpha((UChar32)c)) continue;
+      UErrorCode err = U_ZERO_ERROR;
+      code = uscript_getScript((UChar32)c, &err);
+      if (U_FAILURE(err)) {
+        letters++;
+        continue;
+      }
+    }
     letters++;
-    UErrorCode err = U_ZERO_ERROR;
-    UScriptCode code = uscript_getScript((UChar32)c, &err);
-    if (U_FAILURE(err)) continue;
     switch (code) {
       case USCRIPT_ARABIC:
         sc[S_ARAB]++;

@@ -5,6 +5,7 @@
 #include <unicode/utext.h>
 
 #include "text.h"
+#include "../../core/ucache.h"
 
 struct nd_width_state {
   UBreakIterator *bi;
@@ -73,18 +74,25 @@ size_t nd_text_width_fast(const char *s, size_t len) {
   int prev = -1, ri = 0, pict_zwj = 0, in_pict = 0;
   int conj = 0; /* 1: after a linking consonant; 2: and then a virama */
   i = 0;
+  const nd_ucp *t = nd_ucache();
   while (i < len) {
     uint32_t cp;
-    int g;
+    int g, pict;
     if ((unsigned char)s[i] < 0x80) {
       cp = (unsigned char)s[i++];
       g = cp == '\r' ? U_GCB_CR : cp == '\n' ? U_GCB_LF : cp < 0x20 || cp == 0x7F ? U_GCB_CONTROL : U_GCB_OTHER;
+      pict = 0;
     } else {
-      cp = nd_utf8_next(s, len, &i);
-      g = u_getIntPropertyValue((UChar32)cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
+      cp = nd_ucp_next(s, len, &i);
+      const nd_ucp *e = nd_ucp_of(t, cp);
+      if (e) {
+        g = e->gcb;
+        pict = (e->flags & ND_UCP_PICT) != 0;
+      } else {
+        g = u_getIntPropertyValue((UChar32)cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
+        pict = u_hasBinaryProperty((UChar32)cp, UCHAR_EXTENDED_PICTOGRAPHIC);
+      }
     }
-    /* Extended_Pictographic lives at U+00A9, U+00AE and from U+203C up */
-    int pict = (cp >= 0x203C || cp == 0xA9 || cp == 0xAE) && u_hasBinaryProperty((UChar32)cp, UCHAR_EXTENDED_PICTOGRAPHIC);
     int brk;
     if (prev < 0) brk = 1;
     else if (prev == U_GCB_CR && g == U_GCB_LF) brk = 0;

@@ -1,0 +1,49 @@
+/* ucache.h - ICU character properties of the code points news text is made
+ * of (U+0000-U+07FF: Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic,
+ * Syriac, Thaana, NKo; U+2000-U+206F: spaces, ZWNJ/ZWJ, marks, quotes),
+ * read from ICU once per process into a table, so the per-character loops
+ * (direction, script, grapheme breaks, NFC quick check) cost a load instead
+ * of several ICU calls.  Everything else goes to ICU directly. */
+#ifndef NEWSDOC_UCACHE_H
+#define NEWSDOC_UCACHE_H
+#include "../internal.h"
+
+typedef struct nd_ucp {
+  uint8_t dir;    /* UCharDirection (u_charDirection) */
+  uint8_t gcb;    /* UGraphemeClusterBreak */
+  uint8_t script; /* UScriptCode, or ND_UCP_SCRIPT_OTHER when it does not fit */
+  uint8_t ccc;    /* canonical combining class */
+  uint8_t flags;  /* ND_UCP_* */
+} nd_ucp;
+
+#define ND_UCP_ALPHA 0x1  /* u_isalpha */
+#define ND_UCP_PICT 0x2   /* Extended_Pictographic */
+#define ND_UCP_NFC_YES 0x4 /* NFC_Quick_Check = Yes */
+#define ND_UCP_SCRIPT_OTHER 0xFF
+
+/* The table (filled on first use, thread-safe). */
+const nd_ucp *nd_ucache(void);
+
+/* The entry of cp in table t, or NULL when cp is not cached. */
+static inline const nd_ucp *nd_ucp_of(const nd_ucp *t, uint32_t cp) {
+  if (cp < 0x800) return &t[cp];
+  if (cp - 0x2000u < 0x70u) return &t[0x800 + (cp - 0x2000u)];
+  return 0;
+}
+
+/* Decodes the code point at s[*i] (len bytes in all) and advances *i: two-
+ * byte sequences inline, anything else through nd_utf8_next (same results). */
+static inline uint32_t nd_ucp_next(const char *s, size_t len, size_t *i) {
+  const unsigned char *u = (const unsigned char *)s + *i;
+  if (u[0] >= 0xC2 && u[0] <= 0xDF && *i + 1 < len && (u[1] & 0xC0) == 0x80) {
+    *i += 2;
+    return ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+  }
+  return nd_utf8_next(s, len, i);
+}
+
+/* 1 when s is certainly NFC (UAX #15 quick check: every code point
+ * NFC_QC=Yes and combining marks in canonical order), 0 when it may not be
+ * (or holds code points outside the table): then ask ICU. */
+int nd_nfc_quick(const char *s, size_t len);
+#endif
