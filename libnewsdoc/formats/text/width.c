@@ -93,6 +93,15 @@ size_t nd_text_width_fast(const char *s, size_t len) {
         pict = u_hasBinaryProperty((UChar32)cp, UCHAR_EXTENDED_PICTOGRAPHIC);
       }
     }
+    /* The common case, a letter after a letter or a mark (below U+0900, so
+     * no conjunct): a new cluster, and every state back to zero. */
+    if (g == U_GCB_OTHER && !pict && !conj && cp < 0x900 &&
+        (prev == U_GCB_OTHER || prev == U_GCB_EXTEND || prev == U_GCB_SPACING_MARK)) {
+      n++;
+      in_pict = pict_zwj = ri = 0;
+      prev = g;
+      continue;
+    }
     int brk;
     if (prev < 0) brk = 1;
     else if (prev == U_GCB_CR && g == U_GCB_LF) brk = 0;
