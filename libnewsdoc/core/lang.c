@@ -65,7 +65,6 @@ static newsdoc_dir scan_dir(const char *s, size_t len, int majority) {
   size_t i = 0, ltr = 0, rtl = 0;
   int isolate = 0;
   newsdoc_dir first = NEWSDOC_DIR_UNSET;
-  const nd_ucp *t = nd_ucache();
   while (i < len) {
     uint32_t cp;
     if ((unsigned char)s[i] < 0x80) {
@@ -80,7 +79,7 @@ static newsdoc_dir scan_dir(const char *s, size_t len, int majority) {
       continue;
     }
     cp = nd_ucp_next(s, len, &i);
-    const nd_ucp *e = nd_ucp_of(t, cp);
+    const nd_ucp *e = nd_ucp_get(cp);
     UCharDirection d = e ? (UCharDirection)e->dir : u_charDirection((UChar32)cp);
     switch (d) {
       case U_LEFT_TO_RIGHT_ISOLATE:
@@ -169,7 +168,6 @@ const char *nd_guess_lang(const char *s, size_t len) {
   size_t votes[N_LATIN] = {0};
   size_t i = 0, letters = 0;
   size_t wstart = 0, wlen = 0; /* current ASCII word */
-  const nd_ucp *t = nd_ucache();
   while (i < len) {
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
@@ -189,7 +187,7 @@ const char *nd_guess_lang(const char *s, size_t len) {
     if (wlen) count_latin_word(s + wstart, wlen, votes);
     wlen = 0;
     uint32_t c = nd_ucp_next(s, len, &i);
-    const nd_ucp *e = nd_ucp_of(t, c);
+    const nd_ucp *e = nd_ucp_get(c);
     UScriptCode code;
     if (e && e->script != ND_UCP_SCRIPT_OTHER) {
       if (!(e->flags & ND_UCP_ALPHA)) continue;

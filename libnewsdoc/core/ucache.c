@@ -1,5 +1,6 @@
 /* ucache.c - see ucache.h. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
@@ -7,9 +8,9 @@
 
 #include "ucache.h"
 
-#define ND_UCACHE_N (0x800 + 0x70)
-static nd_ucp table[ND_UCACHE_N];
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+nd_ucp nd_ucache_table[ND_UCACHE_N];
+atomic_uchar nd_ucache_ready[ND_UCACHE_BLOCKS];
+static pthread_mutex_t fill_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void fill_one(nd_ucp *e, UChar32 c) {
   e->dir = (uint8_t)u_charDirection(c);
@@ -23,18 +24,19 @@ static void fill_one(nd_ucp *e, UChar32 c) {
                        (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES ? ND_UCP_NFC_YES : 0));
 }
 
-static void fill(void) {
-  for (UChar32 c = 0; c < 0x800; c++) fill_one(&table[c], c);
-  for (UChar32 c = 0x2000; c < 0x2070; c++) fill_one(&table[0x800 + (c - 0x2000)], c);
-}
-
-const nd_ucp *nd_ucache(void) {
-  pthread_once(&once, fill);
-  return table;
+/* Table slot k holds U+k below 0x800 and U+2000+(k-0x800) above. */
+const nd_ucp *nd_ucache_fill(size_t block) {
+  pthread_mutex_lock(&fill_lock);
+  if (!atomic_load_explicit(&nd_ucache_ready[block], memory_order_relaxed)) {
+    for (size_t k = block * ND_UCACHE_BLOCK; k < (block + 1) * ND_UCACHE_BLOCK; k++)
+      fill_one(&nd_ucache_table[k], (UChar32)(k < 0x800 ? k : 0x2000 + (k - 0x800)));
+    atomic_store_explicit(&nd_ucache_ready[block], 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&fill_lock);
+  return nd_ucache_table;
 }
 
 int nd_nfc_quick(const char *s, size_t len) {
-  const nd_ucp *t = nd_ucache();
   const unsigned char *u = (const unsigned char *)s;
   unsigned prev_ccc = 0;
   size_t i = 0;
@@ -49,12 +51,21 @@ int nd_nfc_quick(const char *s, size_t len) {
       }
       continue;
     }
-    const nd_ucp *e = nd_ucp_of(t, nd_ucp_next(s, len, &i));
-    /* outside the table (U+FFFD for a bad sequence is too) */
-    if (!e) return 0;
-    if (!(e->flags & ND_UCP_NFC_YES)) return 0;
-    if (e->ccc && prev_ccc > e->ccc) return 0;
-    prev_ccc = e->ccc;
+    size_t at = i;
+    uint32_t cp = nd_ucp_next(s, len, &i);
+    const nd_ucp *e = nd_ucp_get(cp);
+    unsigned ccc;
+    if (e) {
+      if (!(e->flags & ND_UCP_NFC_YES)) return 0;
+      ccc = e->ccc;
+    } else {
+      /* U+FFFD may stand for a bad sequence: then the slow path replaces it */
+      if (cp == 0xFFFD && !(i - at == 3 && u[at] == 0xEF && u[at + 1] == 0xBF && u[at + 2] == 0xBD)) return 0;
+      if (u_getIntPropertyValue((UChar32)cp, UCHAR_NFC_QUICK_CHECK) != UNORM_YES) return 0;
+      ccc = u_getCombiningClass((UChar32)cp);
+    }
+    if (ccc && prev_ccc > ccc) return 0;
+    prev_ccc = ccc;
   }
   return 1;
 }

@@ -1,11 +1,13 @@
 /* ucache.h - ICU character properties of the code points news text is made
  * of (U+0000-U+07FF: Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic,
- * Syriac, Thaana, NKo; U+2000-U+206F: spaces, ZWNJ/ZWJ, marks, quotes),
+ * Syriac, Thaana, NKo; U+2000-U+207F: spaces, ZWNJ/ZWJ, marks, quotes),
  * read from ICU once per process into a table, so the per-character loops
  * (direction, script, grapheme breaks, NFC quick check) cost a load instead
  * of several ICU calls.  Everything else goes to ICU directly. */
 #ifndef NEWSDOC_UCACHE_H
 #define NEWSDOC_UCACHE_H
+#include <stdatomic.h>
+
 #include "../internal.h"
 
 typedef struct nd_ucp {
@@ -21,14 +23,25 @@ typedef struct nd_ucp {
 #define ND_UCP_NFC_YES 0x4 /* NFC_Quick_Check = Yes */
 #define ND_UCP_SCRIPT_OTHER 0xFF
 
-/* The table (filled on first use, thread-safe). */
-const nd_ucp *nd_ucache(void);
+/* The table, filled from ICU a block of 64 code points at a time, the first
+ * time a block is asked for (thread-safe); a one-file process pays only for
+ * the blocks its text uses. */
+#define ND_UCACHE_N (0x800 + 0x80)
+#define ND_UCACHE_BLOCK 64
+#define ND_UCACHE_BLOCKS (ND_UCACHE_N / ND_UCACHE_BLOCK)
+extern nd_ucp nd_ucache_table[ND_UCACHE_N];
+extern atomic_uchar nd_ucache_ready[ND_UCACHE_BLOCKS];
+const nd_ucp *nd_ucache_fill(size_t block);
 
-/* The entry of cp in table t, or NULL when cp is not cached. */
-static inline const nd_ucp *nd_ucp_of(const nd_ucp *t, uint32_t cp) {
-  if (cp < 0x800) return &t[cp];
-  if (cp - 0x2000u < 0x70u) return &t[0x800 + (cp - 0x2000u)];
-  return 0;
+/* The properties of cp, or NULL when cp is not cached (ask ICU). */
+static inline const nd_ucp *nd_ucp_get(uint32_t cp) {
+  size_t k;
+  if (cp < 0x800) k = cp;
+  else if (cp - 0x2000u < 0x80u) k = 0x800 + (cp - 0x2000u);
+  else return 0;
+  size_t b = k / ND_UCACHE_BLOCK;
+  if (!atomic_load_explicit(&nd_ucache_ready[b], memory_order_acquire)) nd_ucache_fill(b);
+  return &nd_ucache_table[k];
 }
 
 /* Decodes the code point at s[*i] (len bytes in all) and advances *i: two-

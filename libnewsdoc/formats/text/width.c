@@ -74,7 +74,6 @@ size_t nd_text_width_fast(const char *s, size_t len) {
   int prev = -1, ri = 0, pict_zwj = 0, in_pict = 0;
   int conj = 0; /* 1: after a linking consonant; 2: and then a virama */
   i = 0;
-  const nd_ucp *t = nd_ucache();
   while (i < len) {
     uint32_t cp;
     int g, pict;
@@ -84,7 +83,7 @@ size_t nd_text_width_fast(const char *s, size_t len) {
       pict = 0;
     } else {
       cp = nd_ucp_next(s, len, &i);
-      const nd_ucp *e = nd_ucp_of(t, cp);
+      const nd_ucp *e = nd_ucp_get(cp);
       if (e) {
         g = e->gcb;
         pict = (e->flags & ND_UCP_PICT) != 0;
