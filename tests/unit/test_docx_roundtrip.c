@@ -15,30 +15,19 @@ static const unsigned char PNG[] = {
   0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D,
   0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82};
 
-static newsdoc_node *add(newsdoc_node *parent, newsdoc_node_type t) {
-  newsdoc_node *n;
-  cr_assert_eq(newsdoc_node_new(&n, t), 0);
-  cr_assert_eq(newsdoc_node_append_child(parent, n), 0, "%s", newsdoc_error_last()->message);
-  return n;
-}
 
-static newsdoc_node *text(newsdoc_node *parent, const char *s) {
-  newsdoc_node *n = add(parent, NEWSDOC_NODE_TEXT);
-  cr_assert_eq(newsdoc_node_set_literal(n, s, strlen(s)), 0);
-  return n;
-}
 
 static newsdoc_node *para(newsdoc_node *parent, const char *s) {
-  newsdoc_node *p = add(parent, NEWSDOC_NODE_PARAGRAPH);
-  text(p, s);
+  newsdoc_node *p = tu_add(parent, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(p, s);
   return p;
 }
 
 static newsdoc_node *section(newsdoc_node *parent, int level, const char *heading) {
-  newsdoc_node *s = add(parent, NEWSDOC_NODE_SECTION);
+  newsdoc_node *s = tu_add(parent, NEWSDOC_NODE_SECTION);
   cr_assert_eq(newsdoc_node_set_level(s, level), 0);
-  newsdoc_node *h = add(s, NEWSDOC_NODE_HEADING);
-  text(h, heading);
+  newsdoc_node *h = tu_add(s, NEWSDOC_NODE_HEADING);
+  tu_text(h, heading);
   return s;
 }
 
@@ -61,61 +50,61 @@ static newsdoc_doc *fixture(void) {
   /* lead: an LTR island (USA), digits and a ZWNJ (Persian word) */
   para(body, "وقعت موريتانيا و USA اتفاقية في 2024 بقيمة 15 مليون دولار، وقال الخبير می\u200cخواهم ذلك.");
   newsdoc_node *s1 = section(body, 1, "خلفية التعاون");
-  newsdoc_node *p = add(s1, NEWSDOC_NODE_PARAGRAPH);
-  text(p, "نص ");
-  newsdoc_node *b = add(p, NEWSDOC_NODE_STRONG);
-  text(b, "عريض");
-  text(p, " و");
-  newsdoc_node *e = add(p, NEWSDOC_NODE_EMPH);
-  text(e, "مائل");
-  text(p, " ثم ");
-  newsdoc_node *l = add(p, NEWSDOC_NODE_LINK);
+  newsdoc_node *p = tu_add(s1, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(p, "نص ");
+  newsdoc_node *b = tu_add(p, NEWSDOC_NODE_STRONG);
+  tu_text(b, "عريض");
+  tu_text(p, " و");
+  newsdoc_node *e = tu_add(p, NEWSDOC_NODE_EMPH);
+  tu_text(e, "مائل");
+  tu_text(p, " ثم ");
+  newsdoc_node *l = tu_add(p, NEWSDOC_NODE_LINK);
   cr_assert_eq(newsdoc_node_set_url(l, "https://example.org/a?b=1&c=2"), 0);
-  text(l, "رابط");
-  newsdoc_node *note = add(p, NEWSDOC_NODE_NOTE);
+  tu_text(l, "رابط");
+  newsdoc_node *note = tu_add(p, NEWSDOC_NODE_NOTE);
   para(note, "حاشية: المصدر وكالة الأنباء.");
-  text(p, " نهاية.");
+  tu_text(p, " نهاية.");
   newsdoc_node *s2 = section(s1, 2, "المجالات الرئيسية");
-  newsdoc_node *list = add(s2, NEWSDOC_NODE_LIST);
+  newsdoc_node *list = tu_add(s2, NEWSDOC_NODE_LIST);
   cr_assert_eq(newsdoc_node_set_list_type(list, NEWSDOC_LIST_ORDERED), 0);
   cr_assert_eq(newsdoc_node_set_list_start(list, 3), 0);
-  newsdoc_node *it1 = add(list, NEWSDOC_NODE_ITEM);
+  newsdoc_node *it1 = tu_add(list, NEWSDOC_NODE_ITEM);
   para(it1, "التدريب");
-  newsdoc_node *sub = add(it1, NEWSDOC_NODE_LIST);
-  newsdoc_node *it11 = add(sub, NEWSDOC_NODE_ITEM);
+  newsdoc_node *sub = tu_add(it1, NEWSDOC_NODE_LIST);
+  newsdoc_node *it11 = tu_add(sub, NEWSDOC_NODE_ITEM);
   para(it11, "مكافحة الإرهاب");
-  newsdoc_node *it2 = add(list, NEWSDOC_NODE_ITEM);
+  newsdoc_node *it2 = tu_add(list, NEWSDOC_NODE_ITEM);
   para(it2, "الاستخبارات");
-  newsdoc_node *q = add(s2, NEWSDOC_NODE_BLOCKQUOTE);
+  newsdoc_node *q = tu_add(s2, NEWSDOC_NODE_BLOCKQUOTE);
   para(q, "قال المسؤول: التعاون مستمر.");
-  newsdoc_node *t = add(s2, NEWSDOC_NODE_TABLE);
-  newsdoc_node *r0 = add(t, NEWSDOC_NODE_TABLE_ROW);
+  newsdoc_node *t = tu_add(s2, NEWSDOC_NODE_TABLE);
+  newsdoc_node *r0 = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
   cr_assert_eq(newsdoc_node_set_header(r0, 1), 0);
-  text(add(r0, NEWSDOC_NODE_TABLE_CELL), "السنة");
-  text(add(r0, NEWSDOC_NODE_TABLE_CELL), "المبلغ");
-  text(add(r0, NEWSDOC_NODE_TABLE_CELL), "ملاحظة");
-  newsdoc_node *r1 = add(t, NEWSDOC_NODE_TABLE_ROW);
-  text(add(r1, NEWSDOC_NODE_TABLE_CELL), "2024");
-  newsdoc_node *wide = add(r1, NEWSDOC_NODE_TABLE_CELL);
-  text(wide, "15 مليون");
+  tu_text(tu_add(r0, NEWSDOC_NODE_TABLE_CELL), "السنة");
+  tu_text(tu_add(r0, NEWSDOC_NODE_TABLE_CELL), "المبلغ");
+  tu_text(tu_add(r0, NEWSDOC_NODE_TABLE_CELL), "ملاحظة");
+  newsdoc_node *r1 = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
+  tu_text(tu_add(r1, NEWSDOC_NODE_TABLE_CELL), "2024");
+  newsdoc_node *wide = tu_add(r1, NEWSDOC_NODE_TABLE_CELL);
+  tu_text(wide, "15 مليون");
   cr_assert_eq(newsdoc_node_set_spans(wide, 1, 2), 0);
-  text(add(r1, NEWSDOC_NODE_TABLE_CELL), "أولى");
-  newsdoc_node *r2 = add(t, NEWSDOC_NODE_TABLE_ROW);
-  newsdoc_node *two = add(r2, NEWSDOC_NODE_TABLE_CELL);
-  text(two, "2025");
-  newsdoc_node *last = add(r2, NEWSDOC_NODE_TABLE_CELL);
-  text(last, "ثانية");
+  tu_text(tu_add(r1, NEWSDOC_NODE_TABLE_CELL), "أولى");
+  newsdoc_node *r2 = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
+  newsdoc_node *two = tu_add(r2, NEWSDOC_NODE_TABLE_CELL);
+  tu_text(two, "2025");
+  newsdoc_node *last = tu_add(r2, NEWSDOC_NODE_TABLE_CELL);
+  tu_text(last, "ثانية");
   newsdoc_node *s3 = section(body, 1, "English section");
   newsdoc_node *en = para(s3, "An English paragraph in an Arabic article.");
   cr_assert_eq(newsdoc_node_set_dir(en, NEWSDOC_DIR_LTR), 0);
   cr_assert_eq(newsdoc_node_set_lang(en, "en"), 0);
-  newsdoc_node *ip = add(s3, NEWSDOC_NODE_PARAGRAPH);
-  newsdoc_node *img = add(ip, NEWSDOC_NODE_IMAGE);
+  newsdoc_node *ip = tu_add(s3, NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node *img = tu_add(ip, NEWSDOC_NODE_IMAGE);
   cr_assert_eq(newsdoc_node_set_url(img, "media:dot.png"), 0);
   cr_assert_eq(newsdoc_node_set_title(img, "صورة"), 0);
-  newsdoc_node *fig = add(s3, NEWSDOC_NODE_FIGURE);
+  newsdoc_node *fig = tu_add(s3, NEWSDOC_NODE_FIGURE);
   cr_assert_eq(newsdoc_node_set_url(fig, "media:dot.png"), 0);
-  text(add(fig, NEWSDOC_NODE_CAPTION), "تعليق الصورة");
+  tu_text(tu_add(fig, NEWSDOC_NODE_CAPTION), "تعليق الصورة");
   return d;
 }
 

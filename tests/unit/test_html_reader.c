@@ -13,29 +13,18 @@
 #include "internal.h"
 #include "testutil.h"
 
-static newsdoc_node *add(newsdoc_node *parent, newsdoc_node_type t) {
-  newsdoc_node *n = NULL;
-  cr_assert_eq(newsdoc_node_new(&n, t), 0);
-  cr_assert_eq(newsdoc_node_append_child(parent, n), 0, "%s", newsdoc_error_last()->message);
-  return n;
-}
 
-static newsdoc_node *text(newsdoc_node *parent, const char *s) {
-  newsdoc_node *n = add(parent, NEWSDOC_NODE_TEXT);
-  cr_assert_eq(newsdoc_node_set_literal(n, s, strlen(s)), 0);
-  return n;
-}
 
 static newsdoc_node *para(newsdoc_node *parent, const char *s) {
-  newsdoc_node *p = add(parent, NEWSDOC_NODE_PARAGRAPH);
-  text(p, s);
+  newsdoc_node *p = tu_add(parent, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(p, s);
   return p;
 }
 
 static newsdoc_node *section(newsdoc_node *parent, int level, const char *title) {
-  newsdoc_node *s = add(parent, NEWSDOC_NODE_SECTION);
+  newsdoc_node *s = tu_add(parent, NEWSDOC_NODE_SECTION);
   cr_assert_eq(newsdoc_node_set_level(s, level), 0);
-  text(add(s, NEWSDOC_NODE_HEADING), title);
+  tu_text(tu_add(s, NEWSDOC_NODE_HEADING), title);
   return s;
 }
 
@@ -61,67 +50,67 @@ static newsdoc_doc *rich_doc(void) {
   cr_assert_eq(newsdoc_media_add(d, "pic.png", "image/png", png, sizeof png), 0);
   newsdoc_node *body = newsdoc_doc_root(d);
   newsdoc_node *p = para(body, "قال Barack Obama في 2024 إن \"التعاون\" مهم & <ضروري>.");
-  add(p, NEWSDOC_NODE_SOFT_BREAK);
-  text(add(p, NEWSDOC_NODE_EMPH), "مائل");
-  text(p, " و");
-  text(add(p, NEWSDOC_NODE_STRONG), "عريض");
-  add(p, NEWSDOC_NODE_LINE_BREAK);
-  newsdoc_node *a = add(p, NEWSDOC_NODE_LINK);
+  tu_add(p, NEWSDOC_NODE_SOFT_BREAK);
+  tu_text(tu_add(p, NEWSDOC_NODE_EMPH), "مائل");
+  tu_text(p, " و");
+  tu_text(tu_add(p, NEWSDOC_NODE_STRONG), "عريض");
+  tu_add(p, NEWSDOC_NODE_LINE_BREAK);
+  newsdoc_node *a = tu_add(p, NEWSDOC_NODE_LINK);
   newsdoc_node_set_url(a, "https://example.org/رابط?x=1");
   newsdoc_node_set_title(a, "عنوان");
-  text(a, "رابط");
-  text(p, " ");
-  newsdoc_node *code = add(p, NEWSDOC_NODE_CODE);
+  tu_text(a, "رابط");
+  tu_text(p, " ");
+  newsdoc_node *code = tu_add(p, NEWSDOC_NODE_CODE);
   newsdoc_node_set_literal(code, "a<b", 3);
-  text(p, " ");
-  newsdoc_node *q = add(p, NEWSDOC_NODE_QUOTED);
-  text(q, "اقتباس");
-  newsdoc_node *sp = add(p, NEWSDOC_NODE_SPAN);
+  tu_text(p, " ");
+  newsdoc_node *q = tu_add(p, NEWSDOC_NODE_QUOTED);
+  tu_text(q, "اقتباس");
+  newsdoc_node *sp = tu_add(p, NEWSDOC_NODE_SPAN);
   newsdoc_node_set_lang(sp, "en");
   newsdoc_node_set_dir(sp, NEWSDOC_DIR_LTR);
-  text(sp, "AFRICOM HQ");
+  tu_text(sp, "AFRICOM HQ");
   para(body, "The United States Africa Command said on Monday that training continues.");
   newsdoc_node *zw = para(body, "می\xE2\x80\x8Cخواهم ۱۲۳ و 456");
   newsdoc_node_set_lang(zw, "fa");
   newsdoc_node *s1 = section(body, 1, "خلفية التعاون");
   newsdoc_node *np = para(s1, "نص مع حاشية");
-  newsdoc_node *note = add(np, NEWSDOC_NODE_NOTE);
+  newsdoc_node *note = tu_add(np, NEWSDOC_NODE_NOTE);
   para(note, "الحاشية الأولى");
   para(note, "فقرة ثانية في الحاشية");
-  newsdoc_node *ul = add(s1, NEWSDOC_NODE_LIST);
-  para(add(ul, NEWSDOC_NODE_ITEM), "أولا");
-  para(add(ul, NEWSDOC_NODE_ITEM), "Second item in English");
-  newsdoc_node *ol = add(s1, NEWSDOC_NODE_LIST);
+  newsdoc_node *ul = tu_add(s1, NEWSDOC_NODE_LIST);
+  para(tu_add(ul, NEWSDOC_NODE_ITEM), "أولا");
+  para(tu_add(ul, NEWSDOC_NODE_ITEM), "Second item in English");
+  newsdoc_node *ol = tu_add(s1, NEWSDOC_NODE_LIST);
   newsdoc_node_set_list_type(ol, NEWSDOC_LIST_ORDERED);
   newsdoc_node_set_list_start(ol, 4);
   newsdoc_node_set_list_tight(ol, 0);
-  newsdoc_node *it = add(ol, NEWSDOC_NODE_ITEM);
+  newsdoc_node *it = tu_add(ol, NEWSDOC_NODE_ITEM);
   para(it, "بند");
   para(it, "فقرة ثانية");
-  newsdoc_node *bq = add(s1, NEWSDOC_NODE_BLOCKQUOTE);
+  newsdoc_node *bq = tu_add(s1, NEWSDOC_NODE_BLOCKQUOTE);
   para(bq, "قول مأثور");
   newsdoc_node *s2 = section(s1, 2, "تدريب القوات");
   newsdoc_node_set_id(s2, "training");
-  newsdoc_node *t = add(s2, NEWSDOC_NODE_TABLE);
+  newsdoc_node *t = tu_add(s2, NEWSDOC_NODE_TABLE);
   newsdoc_align al[2] = {NEWSDOC_ALIGN_START, NEWSDOC_ALIGN_CENTER};
   newsdoc_node_set_column_aligns(t, al, 2);
-  newsdoc_node *r1 = add(t, NEWSDOC_NODE_TABLE_ROW);
+  newsdoc_node *r1 = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
   newsdoc_node_set_header(r1, 1);
-  text(add(r1, NEWSDOC_NODE_TABLE_CELL), "السنة");
-  text(add(r1, NEWSDOC_NODE_TABLE_CELL), "العدد");
-  newsdoc_node *r2 = add(t, NEWSDOC_NODE_TABLE_ROW);
-  text(add(r2, NEWSDOC_NODE_TABLE_CELL), "2024");
-  newsdoc_node *c2 = add(r2, NEWSDOC_NODE_TABLE_CELL);
+  tu_text(tu_add(r1, NEWSDOC_NODE_TABLE_CELL), "السنة");
+  tu_text(tu_add(r1, NEWSDOC_NODE_TABLE_CELL), "العدد");
+  newsdoc_node *r2 = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
+  tu_text(tu_add(r2, NEWSDOC_NODE_TABLE_CELL), "2024");
+  newsdoc_node *c2 = tu_add(r2, NEWSDOC_NODE_TABLE_CELL);
   newsdoc_node_set_spans(c2, 2, 1);
-  text(c2, "12");
-  newsdoc_node *fig = add(s2, NEWSDOC_NODE_FIGURE);
+  tu_text(c2, "12");
+  newsdoc_node *fig = tu_add(s2, NEWSDOC_NODE_FIGURE);
   newsdoc_node_set_url(fig, "media:pic.png");
   newsdoc_node_set_title(fig, "صورة");
-  text(add(fig, NEWSDOC_NODE_CAPTION), "تعليق الصورة");
-  newsdoc_node *cb = add(s2, NEWSDOC_NODE_CODE_BLOCK);
+  tu_text(tu_add(fig, NEWSDOC_NODE_CAPTION), "تعليق الصورة");
+  newsdoc_node *cb = tu_add(s2, NEWSDOC_NODE_CODE_BLOCK);
   newsdoc_node_set_literal(cb, "x = 1 < 2\n  y\n", 14);
   newsdoc_node_set_info(cb, "python");
-  add(s2, NEWSDOC_NODE_THEMATIC_BREAK);
+  tu_add(s2, NEWSDOC_NODE_THEMATIC_BREAK);
   newsdoc_node *s3 = section(body, 1, "English section");
   newsdoc_node_set_dir(s3, NEWSDOC_DIR_LTR);
   newsdoc_node_set_lang(s3, "en");
@@ -426,7 +415,7 @@ static int well_formed(const char *s) {
 Test(html_reader, output_is_well_formed_xml) {
   newsdoc_doc *d = rich_doc();
   /* raw HTML that is not XML: kept in HTML, left out of XHTML */
-  newsdoc_node *raw = add(newsdoc_doc_root(d), NEWSDOC_NODE_RAW_BLOCK);
+  newsdoc_node *raw = tu_add(newsdoc_doc_root(d), NEWSDOC_NODE_RAW_BLOCK);
   newsdoc_node_set_literal(raw, "<p>unclosed<br>", 15);
   newsdoc_node_set_info(raw, "html");
   char *x = write_opts(d, "xhtml", "1");
@@ -589,12 +578,12 @@ Test(html_reader, no_link_inside_a_link) {
   /* and the writer never nests them, whatever the model */
   newsdoc_doc *m;
   newsdoc_doc_new(&m);
-  newsdoc_node *pa = add(newsdoc_doc_root(m), NEWSDOC_NODE_PARAGRAPH);
-  newsdoc_node *l1 = add(pa, NEWSDOC_NODE_LINK);
+  newsdoc_node *pa = tu_add(newsdoc_doc_root(m), NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node *l1 = tu_add(pa, NEWSDOC_NODE_LINK);
   newsdoc_node_set_url(l1, "/a");
-  newsdoc_node *l2 = add(l1, NEWSDOC_NODE_LINK);
+  newsdoc_node *l2 = tu_add(l1, NEWSDOC_NODE_LINK);
   newsdoc_node_set_url(l2, "/b");
-  text(l2, "two");
+  tu_text(l2, "two");
   cr_assert_eq(newsdoc_write(m, "html", o, &out, &len), 0);
   cr_assert_str_eq(out, "<p><a href=\"/a\">two</a></p>\n");
   newsdoc_free(out);

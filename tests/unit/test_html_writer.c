@@ -6,29 +6,18 @@
 
 #include "testutil.h"
 
-static newsdoc_node *add(newsdoc_node *parent, newsdoc_node_type t) {
-  newsdoc_node *n = NULL;
-  cr_assert_eq(newsdoc_node_new(&n, t), 0);
-  cr_assert_eq(newsdoc_node_append_child(parent, n), 0, "%s", newsdoc_error_last()->message);
-  return n;
-}
 
-static newsdoc_node *text(newsdoc_node *parent, const char *s) {
-  newsdoc_node *n = add(parent, NEWSDOC_NODE_TEXT);
-  cr_assert_eq(newsdoc_node_set_literal(n, s, strlen(s)), 0);
-  return n;
-}
 
 static newsdoc_node *para(newsdoc_node *parent, const char *s) {
-  newsdoc_node *p = add(parent, NEWSDOC_NODE_PARAGRAPH);
-  text(p, s);
+  newsdoc_node *p = tu_add(parent, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(p, s);
   return p;
 }
 
 static newsdoc_node *section(newsdoc_node *parent, int level, const char *title) {
-  newsdoc_node *s = add(parent, NEWSDOC_NODE_SECTION);
+  newsdoc_node *s = tu_add(parent, NEWSDOC_NODE_SECTION);
   cr_assert_eq(newsdoc_node_set_level(s, level), 0);
-  text(add(s, NEWSDOC_NODE_HEADING), title);
+  tu_text(tu_add(s, NEWSDOC_NODE_HEADING), title);
   return s;
 }
 
@@ -68,38 +57,38 @@ Test(html_writer, fragment_matches_cmark) {
   cr_assert_eq(newsdoc_doc_new(&d), 0);
   newsdoc_node *body = newsdoc_doc_root(d);
   newsdoc_node *s1 = section(body, 1, "Title & \"more\"");
-  newsdoc_node *p = add(s1, NEWSDOC_NODE_PARAGRAPH);
-  text(p, "a ");
-  text(add(p, NEWSDOC_NODE_EMPH), "b");
-  text(p, " ");
-  text(add(p, NEWSDOC_NODE_STRONG), "c");
-  add(p, NEWSDOC_NODE_SOFT_BREAK);
-  newsdoc_node *a = add(p, NEWSDOC_NODE_LINK);
+  newsdoc_node *p = tu_add(s1, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(p, "a ");
+  tu_text(tu_add(p, NEWSDOC_NODE_EMPH), "b");
+  tu_text(p, " ");
+  tu_text(tu_add(p, NEWSDOC_NODE_STRONG), "c");
+  tu_add(p, NEWSDOC_NODE_SOFT_BREAK);
+  newsdoc_node *a = tu_add(p, NEWSDOC_NODE_LINK);
   cr_assert_eq(newsdoc_node_set_url(a, "http://x.org/a b?q=1&r='2'"), 0);
   cr_assert_eq(newsdoc_node_set_title(a, "t\"t"), 0);
-  text(a, "link");
-  add(p, NEWSDOC_NODE_LINE_BREAK);
-  newsdoc_node *code = add(p, NEWSDOC_NODE_CODE);
+  tu_text(a, "link");
+  tu_add(p, NEWSDOC_NODE_LINE_BREAK);
+  newsdoc_node *code = tu_add(p, NEWSDOC_NODE_CODE);
   cr_assert_eq(newsdoc_node_set_literal(code, "<x>", 3), 0);
-  newsdoc_node *img = add(p, NEWSDOC_NODE_IMAGE);
+  newsdoc_node *img = tu_add(p, NEWSDOC_NODE_IMAGE);
   cr_assert_eq(newsdoc_node_set_url(img, "/u.png"), 0);
   cr_assert_eq(newsdoc_node_set_title(img, "alt"), 0);
   newsdoc_node *s2 = section(s1, 2, "Sub");
-  newsdoc_node *ul = add(s2, NEWSDOC_NODE_LIST);
-  para(add(ul, NEWSDOC_NODE_ITEM), "one");
-  para(add(ul, NEWSDOC_NODE_ITEM), "two");
-  newsdoc_node *ol = add(s2, NEWSDOC_NODE_LIST);
+  newsdoc_node *ul = tu_add(s2, NEWSDOC_NODE_LIST);
+  para(tu_add(ul, NEWSDOC_NODE_ITEM), "one");
+  para(tu_add(ul, NEWSDOC_NODE_ITEM), "two");
+  newsdoc_node *ol = tu_add(s2, NEWSDOC_NODE_LIST);
   newsdoc_node_set_list_type(ol, NEWSDOC_LIST_ORDERED);
   newsdoc_node_set_list_start(ol, 3);
   newsdoc_node_set_list_tight(ol, 0);
-  para(add(ol, NEWSDOC_NODE_ITEM), "x");
-  newsdoc_node *q = add(s2, NEWSDOC_NODE_BLOCKQUOTE);
+  para(tu_add(ol, NEWSDOC_NODE_ITEM), "x");
+  newsdoc_node *q = tu_add(s2, NEWSDOC_NODE_BLOCKQUOTE);
   para(q, "quoted");
-  newsdoc_node *cb = add(s2, NEWSDOC_NODE_CODE_BLOCK);
+  newsdoc_node *cb = tu_add(s2, NEWSDOC_NODE_CODE_BLOCK);
   newsdoc_node_set_literal(cb, "if (a < b)\n", 11);
   newsdoc_node_set_info(cb, "c extra");
-  add(s2, NEWSDOC_NODE_THEMATIC_BREAK);
-  newsdoc_node *raw = add(s2, NEWSDOC_NODE_RAW_BLOCK);
+  tu_add(s2, NEWSDOC_NODE_THEMATIC_BREAK);
+  newsdoc_node *raw = tu_add(s2, NEWSDOC_NODE_RAW_BLOCK);
   newsdoc_node_set_literal(raw, "<div class=\"x\">raw</div>", 24);
   newsdoc_node_set_info(raw, "html");
   char *h = write_html(d, FRAG);
@@ -136,15 +125,15 @@ Test(html_writer, unsafe_links_are_text) {
   const char *bad[] = {"javascript:alert(1)", " JaVa\tScript:alert(1)", "vbscript:x", "file:///etc/passwd",
                        "data:text/html,<script>", "data:image/svg+xml;base64,AAAA"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    newsdoc_node *p = add(newsdoc_doc_root(d), NEWSDOC_NODE_PARAGRAPH);
-    newsdoc_node *a = add(p, NEWSDOC_NODE_LINK);
+    newsdoc_node *p = tu_add(newsdoc_doc_root(d), NEWSDOC_NODE_PARAGRAPH);
+    newsdoc_node *a = tu_add(p, NEWSDOC_NODE_LINK);
     newsdoc_node_set_url(a, bad[i]);
-    text(a, "click");
+    tu_text(a, "click");
   }
-  newsdoc_node *p = add(newsdoc_doc_root(d), NEWSDOC_NODE_PARAGRAPH);
-  newsdoc_node *a = add(p, NEWSDOC_NODE_LINK);
+  newsdoc_node *p = tu_add(newsdoc_doc_root(d), NEWSDOC_NODE_PARAGRAPH);
+  newsdoc_node *a = tu_add(p, NEWSDOC_NODE_LINK);
   newsdoc_node_set_url(a, "data:image/png;base64,iVBO");
-  text(a, "ok");
+  tu_text(a, "ok");
   g_warnings = 0;
   char *h = write_html(d, FRAG);
   cr_assert_null(strstr(h, "script:"), "%s", h);
@@ -174,12 +163,12 @@ static newsdoc_doc *arabic_doc(void) {
   para(body, "The United States Africa Command said on Monday that training continues.");
   newsdoc_node *s = section(body, 1, "خلفية");
   newsdoc_node *p = para(s, "نص مع حاشية");
-  newsdoc_node *note = add(p, NEWSDOC_NODE_NOTE);
+  newsdoc_node *note = tu_add(p, NEWSDOC_NODE_NOTE);
   para(note, "الحاشية الأولى");
-  newsdoc_node *sp = add(p, NEWSDOC_NODE_SPAN);
+  newsdoc_node *sp = tu_add(p, NEWSDOC_NODE_SPAN);
   newsdoc_node_set_lang(sp, "en");
   newsdoc_node_set_dir(sp, NEWSDOC_DIR_LTR);
-  text(sp, "AFRICOM");
+  tu_text(sp, "AFRICOM");
   section(s, 2, "تدريب");
   return d;
 }
@@ -221,10 +210,10 @@ Test(html_writer, css_and_media_options) {
   newsdoc_doc *d = arabic_doc();
   const unsigned char png[] = {0x89, 'P', 'N', 'G', 13, 10, 26, 10};
   cr_assert_eq(newsdoc_media_add(d, "pic.png", "image/png", png, sizeof png), 0);
-  newsdoc_node *fig = add(newsdoc_doc_root(d), NEWSDOC_NODE_FIGURE);
+  newsdoc_node *fig = tu_add(newsdoc_doc_root(d), NEWSDOC_NODE_FIGURE);
   newsdoc_node_set_url(fig, "media:pic.png");
   newsdoc_node_set_title(fig, "صورة");
-  text(add(fig, NEWSDOC_NODE_CAPTION), "تعليق");
+  tu_text(tu_add(fig, NEWSDOC_NODE_CAPTION), "تعليق");
   char *h = write_html(d, NULL);
   cr_assert(strstr(h, "<figure>\n<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"صورة\" />\n"
                       "<figcaption>تعليق</figcaption>\n</figure>"), "%s", h);
@@ -247,16 +236,16 @@ Test(html_writer, table_alignment_and_head) {
   newsdoc_doc *d;
   newsdoc_doc_new(&d);
   newsdoc_meta_set(d, "dir", "rtl", 3);
-  newsdoc_node *t = add(newsdoc_doc_root(d), NEWSDOC_NODE_TABLE);
+  newsdoc_node *t = tu_add(newsdoc_doc_root(d), NEWSDOC_NODE_TABLE);
   newsdoc_align al[2] = {NEWSDOC_ALIGN_START, NEWSDOC_ALIGN_END};
   newsdoc_node_set_column_aligns(t, al, 2);
-  newsdoc_node *r1 = add(t, NEWSDOC_NODE_TABLE_ROW);
+  newsdoc_node *r1 = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
   newsdoc_node_set_header(r1, 1);
-  text(add(r1, NEWSDOC_NODE_TABLE_CELL), "أ");
-  text(add(r1, NEWSDOC_NODE_TABLE_CELL), "ب");
-  newsdoc_node *r2 = add(t, NEWSDOC_NODE_TABLE_ROW);
-  text(add(r2, NEWSDOC_NODE_TABLE_CELL), "1");
-  text(add(r2, NEWSDOC_NODE_TABLE_CELL), "2");
+  tu_text(tu_add(r1, NEWSDOC_NODE_TABLE_CELL), "أ");
+  tu_text(tu_add(r1, NEWSDOC_NODE_TABLE_CELL), "ب");
+  newsdoc_node *r2 = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
+  tu_text(tu_add(r2, NEWSDOC_NODE_TABLE_CELL), "1");
+  tu_text(tu_add(r2, NEWSDOC_NODE_TABLE_CELL), "2");
   char *h = write_html(d, FRAG);
   cr_assert_str_eq(h, "<table>\n<thead>\n<tr>\n<th align=\"right\">أ</th>\n<th align=\"left\">ب</th>\n</tr>\n</thead>\n"
                       "<tbody>\n<tr>\n<td align=\"right\">1</td>\n<td align=\"left\">2</td>\n</tr>\n</tbody>\n</table>\n");
@@ -271,7 +260,7 @@ Test(html_writer, table_alignment_and_head) {
 Test(html_writer, xhtml_is_well_formed_shape) {
   newsdoc_doc *d = arabic_doc();
   para(newsdoc_doc_root(d), "line");
-  add(newsdoc_node_last_child(newsdoc_doc_root(d)), NEWSDOC_NODE_LINE_BREAK);
+  tu_add(newsdoc_node_last_child(newsdoc_doc_root(d)), NEWSDOC_NODE_LINE_BREAK);
   const char *const x[] = {"xhtml=1", NULL};
   char *h = write_html(d, x);
   cr_assert(!strncmp(h, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"", 95), "%.200s", h);

@@ -31,29 +31,18 @@ static char *write_md(const newsdoc_doc *d) {
   return out;
 }
 
-static newsdoc_node *add(newsdoc_node *parent, newsdoc_node_type t) {
-  newsdoc_node *n;
-  cr_assert_eq(newsdoc_node_new(&n, t), 0);
-  cr_assert_eq(newsdoc_node_append_child(parent, n), 0, "%s", newsdoc_error_last()->message);
-  return n;
-}
 
-static newsdoc_node *text(newsdoc_node *parent, const char *s) {
-  newsdoc_node *t = add(parent, NEWSDOC_NODE_TEXT);
-  newsdoc_node_set_literal(t, s, strlen(s));
-  return t;
-}
 
 static newsdoc_node *para(newsdoc_node *parent, const char *s) {
-  newsdoc_node *p = add(parent, NEWSDOC_NODE_PARAGRAPH);
-  if (s) text(p, s);
+  newsdoc_node *p = tu_add(parent, NEWSDOC_NODE_PARAGRAPH);
+  if (s) tu_text(p, s);
   return p;
 }
 
 static newsdoc_node *section(newsdoc_node *parent, int level, const char *title) {
-  newsdoc_node *s = add(parent, NEWSDOC_NODE_SECTION);
+  newsdoc_node *s = tu_add(parent, NEWSDOC_NODE_SECTION);
   newsdoc_node_set_level(s, level);
-  text(add(s, NEWSDOC_NODE_HEADING), title);
+  tu_text(tu_add(s, NEWSDOC_NODE_HEADING), title);
   return s;
 }
 
@@ -91,8 +80,8 @@ Test(markdown_writer, escapes_only_what_would_be_markup) {
   para(r, "> no quote");
   para(r, "2024 was a year. A sentence. a) no");
   newsdoc_node *p = para(r, "line one  ");
-  add(p, NEWSDOC_NODE_SOFT_BREAK);
-  text(p, "    - indented after a soft break");
+  tu_add(p, NEWSDOC_NODE_SOFT_BREAK);
+  tu_text(p, "    - indented after a soft break");
   expect(d, "1\\. not a list\n\n"
             "\\# not a heading\n\n"
             "\\- not a bullet, + and = inside are fine\n\n"
@@ -122,28 +111,28 @@ Test(markdown_writer, lists_quotes_code_breaks) {
   newsdoc_doc *d;
   newsdoc_doc_new(&d);
   newsdoc_node *r = newsdoc_doc_root(d);
-  newsdoc_node *ol = add(r, NEWSDOC_NODE_LIST);
+  newsdoc_node *ol = tu_add(r, NEWSDOC_NODE_LIST);
   newsdoc_node_set_list_type(ol, NEWSDOC_LIST_ORDERED);
   newsdoc_node_set_list_start(ol, 9);
-  para(add(ol, NEWSDOC_NODE_ITEM), "nine");
-  newsdoc_node *ten = add(ol, NEWSDOC_NODE_ITEM);
+  para(tu_add(ol, NEWSDOC_NODE_ITEM), "nine");
+  newsdoc_node *ten = tu_add(ol, NEWSDOC_NODE_ITEM);
   para(ten, "ten");
-  newsdoc_node *inner = add(ten, NEWSDOC_NODE_LIST);
-  para(add(inner, NEWSDOC_NODE_ITEM), "inner");
-  newsdoc_node *ul = add(r, NEWSDOC_NODE_LIST); /* right after another list: */
+  newsdoc_node *inner = tu_add(ten, NEWSDOC_NODE_LIST);
+  para(tu_add(inner, NEWSDOC_NODE_ITEM), "inner");
+  newsdoc_node *ul = tu_add(r, NEWSDOC_NODE_LIST); /* right after another list: */
   newsdoc_node_set_list_tight(ul, 0);
-  para(add(ul, NEWSDOC_NODE_ITEM), "loose a");
-  para(add(ul, NEWSDOC_NODE_ITEM), "loose b");
-  newsdoc_node *ul2 = add(r, NEWSDOC_NODE_LIST); /* two bullet lists in a row */
-  para(add(ul2, NEWSDOC_NODE_ITEM), "next list");
-  newsdoc_node *q = add(r, NEWSDOC_NODE_BLOCKQUOTE);
+  para(tu_add(ul, NEWSDOC_NODE_ITEM), "loose a");
+  para(tu_add(ul, NEWSDOC_NODE_ITEM), "loose b");
+  newsdoc_node *ul2 = tu_add(r, NEWSDOC_NODE_LIST); /* two bullet lists in a row */
+  para(tu_add(ul2, NEWSDOC_NODE_ITEM), "next list");
+  newsdoc_node *q = tu_add(r, NEWSDOC_NODE_BLOCKQUOTE);
   para(q, "quoted");
-  newsdoc_node *cb = add(q, NEWSDOC_NODE_CODE_BLOCK);
+  newsdoc_node *cb = tu_add(q, NEWSDOC_NODE_CODE_BLOCK);
   newsdoc_node_set_info(cb, "c");
   newsdoc_node_set_literal(cb, "a\n```\n\nb", 8);
   newsdoc_node *p = para(r, "hard");
-  add(p, NEWSDOC_NODE_LINE_BREAK);
-  text(p, "break");
+  tu_add(p, NEWSDOC_NODE_LINE_BREAK);
+  tu_text(p, "break");
   expect(d, "9. nine\n10. ten\n    - inner\n\n"
             "- loose a\n\n- loose b\n\n"
             "* next list\n\n"
@@ -156,30 +145,30 @@ Test(markdown_writer, tables_links_images_notes) {
   newsdoc_doc *d;
   newsdoc_doc_new(&d);
   newsdoc_node *r = newsdoc_doc_root(d);
-  newsdoc_node *t = add(r, NEWSDOC_NODE_TABLE);
+  newsdoc_node *t = tu_add(r, NEWSDOC_NODE_TABLE);
   newsdoc_align al[3] = {NEWSDOC_ALIGN_START, NEWSDOC_ALIGN_CENTER, NEWSDOC_ALIGN_END};
   newsdoc_node_set_column_aligns(t, al, 3);
-  newsdoc_node *h = add(t, NEWSDOC_NODE_TABLE_ROW);
+  newsdoc_node *h = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
   newsdoc_node_set_header(h, 1);
-  text(add(h, NEWSDOC_NODE_TABLE_CELL), "a|b");
-  text(add(h, NEWSDOC_NODE_TABLE_CELL), "c");
-  text(add(h, NEWSDOC_NODE_TABLE_CELL), "d");
-  newsdoc_node *row = add(t, NEWSDOC_NODE_TABLE_ROW);
-  text(add(row, NEWSDOC_NODE_TABLE_CELL), "1");
+  tu_text(tu_add(h, NEWSDOC_NODE_TABLE_CELL), "a|b");
+  tu_text(tu_add(h, NEWSDOC_NODE_TABLE_CELL), "c");
+  tu_text(tu_add(h, NEWSDOC_NODE_TABLE_CELL), "d");
+  newsdoc_node *row = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
+  tu_text(tu_add(row, NEWSDOC_NODE_TABLE_CELL), "1");
   newsdoc_node *p = para(r, "see ");
-  newsdoc_node *l = add(p, NEWSDOC_NODE_LINK);
+  newsdoc_node *l = tu_add(p, NEWSDOC_NODE_LINK);
   newsdoc_node_set_url(l, "http://x.example/a b(c)");
   newsdoc_node_set_title(l, "the \"title\"");
-  text(l, "link");
-  text(p, " and ");
-  newsdoc_node *img = add(p, NEWSDOC_NODE_IMAGE);
+  tu_text(l, "link");
+  tu_text(p, " and ");
+  newsdoc_node *img = tu_add(p, NEWSDOC_NODE_IMAGE);
   newsdoc_node_set_url(img, "media:logo.png");
   newsdoc_node_set_title(img, "شعار [x]");
-  newsdoc_node *note = add(p, NEWSDOC_NODE_NOTE);
+  newsdoc_node *note = tu_add(p, NEWSDOC_NODE_NOTE);
   para(note, "note one");
   para(note, "second para");
-  text(p, ".");
-  newsdoc_node *note2 = add(p, NEWSDOC_NODE_NOTE);
+  tu_text(p, ".");
+  newsdoc_node *note2 = tu_add(p, NEWSDOC_NODE_NOTE);
   para(note2, "note two");
   expect(d, "| a\\|b | c | d |\n|:---|:---:|---:|\n| 1 |  |  |\n\n"
             "see [link](<http://x.example/a b(c)> \"the \\\"title\\\"\") and ![شعار \\[x\\]](media:logo.png)[^1].[^2]\n\n"
@@ -194,11 +183,11 @@ Test(markdown_writer, direction_and_language_where_they_differ) {
   newsdoc_doc_set_dir(d, NEWSDOC_DIR_RTL);
   newsdoc_node *r = newsdoc_doc_root(d);
   newsdoc_node *p = para(r, "قال ");
-  newsdoc_node *sp = add(p, NEWSDOC_NODE_SPAN);
+  newsdoc_node *sp = tu_add(p, NEWSDOC_NODE_SPAN);
   newsdoc_node_set_dir(sp, NEWSDOC_DIR_LTR);
   newsdoc_node_set_lang(sp, "en");
-  text(sp, "The Times");
-  text(p, " اليوم");
+  tu_text(sp, "The Times");
+  tu_text(p, " اليوم");
   newsdoc_node *en = para(r, "English.");
   newsdoc_node_set_dir(en, NEWSDOC_DIR_LTR);
   newsdoc_node_set_lang(en, "en");
@@ -215,17 +204,17 @@ Test(markdown_writer, raw_content) {
   newsdoc_doc *d;
   newsdoc_doc_new(&d);
   newsdoc_node *r = newsdoc_doc_root(d);
-  newsdoc_node *rb = add(r, NEWSDOC_NODE_RAW_BLOCK);
+  newsdoc_node *rb = tu_add(r, NEWSDOC_NODE_RAW_BLOCK);
   newsdoc_node_set_info(rb, "html");
   newsdoc_node_set_literal(rb, "<aside>x</aside>", 16);
-  newsdoc_node *tex = add(r, NEWSDOC_NODE_RAW_BLOCK);
+  newsdoc_node *tex = tu_add(r, NEWSDOC_NODE_RAW_BLOCK);
   newsdoc_node_set_info(tex, "latex");
   newsdoc_node_set_literal(tex, "\\newpage", 8);
   newsdoc_node *p = para(r, "a ");
-  newsdoc_node *ri = add(p, NEWSDOC_NODE_RAW_INLINE);
+  newsdoc_node *ri = tu_add(p, NEWSDOC_NODE_RAW_INLINE);
   newsdoc_node_set_info(ri, "html");
   newsdoc_node_set_literal(ri, "<kbd>", 5);
-  text(p, "b");
+  tu_text(p, "b");
   expect(d, "<aside>x</aside>\n\na <kbd>b\n");
   cr_assert_eq(g_warnings, 1);
   cr_assert(strstr(g_last_warning, "latex"), "%s", g_last_warning);
@@ -239,18 +228,18 @@ Test(markdown_writer, a_model_not_from_markdown_reads_back_the_same) {
   newsdoc_meta_set(d, "lang", "ar", 2);
   newsdoc_node *r = newsdoc_doc_root(d);
   newsdoc_node *p = para(r, "نص *غريب* مع ");
-  newsdoc_node *e = add(p, NEWSDOC_NODE_EMPH);
-  text(e, "تأكيد");
-  newsdoc_node *c = add(p, NEWSDOC_NODE_CODE);
+  newsdoc_node *e = tu_add(p, NEWSDOC_NODE_EMPH);
+  tu_text(e, "تأكيد");
+  newsdoc_node *c = tu_add(p, NEWSDOC_NODE_CODE);
   newsdoc_node_set_literal(c, "a ` b", 5);
-  newsdoc_node *n = add(p, NEWSDOC_NODE_NOTE);
+  newsdoc_node *n = tu_add(p, NEWSDOC_NODE_NOTE);
   para(n, "حاشية");
   newsdoc_node *s = section(r, 2, "قسم");
-  newsdoc_node *l = add(s, NEWSDOC_NODE_LIST);
+  newsdoc_node *l = tu_add(s, NEWSDOC_NODE_LIST);
   newsdoc_node_set_list_type(l, NEWSDOC_LIST_ORDERED);
   newsdoc_node_set_list_start(l, 5);
-  para(add(l, NEWSDOC_NODE_ITEM), "خمسة");
-  para(add(l, NEWSDOC_NODE_ITEM), "ستة");
+  para(tu_add(l, NEWSDOC_NODE_ITEM), "خمسة");
+  para(tu_add(l, NEWSDOC_NODE_ITEM), "ستة");
   char *md = write_md(d);
   newsdoc_doc *back = NULL;
   cr_assert_eq(newsdoc_read(&back, md, strlen(md), "markdown", NULL, NULL), 0);
@@ -268,16 +257,16 @@ Test(markdown_writer, emphasis_edges) {
   newsdoc_doc_new(&d);
   newsdoc_node *r = newsdoc_doc_root(d);
   newsdoc_node *p = para(r, "a");
-  newsdoc_node *e = add(p, NEWSDOC_NODE_EMPH);
-  text(e, " spaced ");
-  text(p, "b ");
-  add(p, NEWSDOC_NODE_STRONG); /* empty: dropped */
-  newsdoc_node *outer = add(p, NEWSDOC_NODE_EMPH);
-  newsdoc_node *inner = add(outer, NEWSDOC_NODE_EMPH);
-  text(inner, "double");
-  newsdoc_node *s1 = add(p, NEWSDOC_NODE_STRONG);
-  newsdoc_node *s2 = add(s1, NEWSDOC_NODE_STRONG);
-  text(s2, "x");
+  newsdoc_node *e = tu_add(p, NEWSDOC_NODE_EMPH);
+  tu_text(e, " spaced ");
+  tu_text(p, "b ");
+  tu_add(p, NEWSDOC_NODE_STRONG); /* empty: dropped */
+  newsdoc_node *outer = tu_add(p, NEWSDOC_NODE_EMPH);
+  newsdoc_node *inner = tu_add(outer, NEWSDOC_NODE_EMPH);
+  tu_text(inner, "double");
+  newsdoc_node *s1 = tu_add(p, NEWSDOC_NODE_STRONG);
+  newsdoc_node *s2 = tu_add(s1, NEWSDOC_NODE_STRONG);
+  tu_text(s2, "x");
   expect(d, "a *spaced* b *_double_***__x__**\n");
   /* and it reads back as the same tree, but for the blanks moved out */
   char *md = write_md(d);
@@ -330,13 +319,13 @@ Test(markdown_writer, quote_first_in_an_item_or_note) {
   newsdoc_doc *d;
   newsdoc_doc_new(&d);
   newsdoc_node *r = newsdoc_doc_root(d);
-  newsdoc_node *list = add(r, NEWSDOC_NODE_LIST);
-  newsdoc_node *q = add(add(list, NEWSDOC_NODE_ITEM), NEWSDOC_NODE_BLOCKQUOTE);
+  newsdoc_node *list = tu_add(r, NEWSDOC_NODE_LIST);
+  newsdoc_node *q = tu_add(tu_add(list, NEWSDOC_NODE_ITEM), NEWSDOC_NODE_BLOCKQUOTE);
   para(q, "a");
   para(q, "b");
   newsdoc_node *p = para(r, "x");
-  newsdoc_node *note = add(p, NEWSDOC_NODE_NOTE);
-  para(add(note, NEWSDOC_NODE_BLOCKQUOTE), "quoted note");
+  newsdoc_node *note = tu_add(p, NEWSDOC_NODE_NOTE);
+  para(tu_add(note, NEWSDOC_NODE_BLOCKQUOTE), "quoted note");
   expect(d, "- > a\n  >\n  > b\n\nx[^1]\n\n[^1]: > quoted note\n");
   char *md = write_md(d);
   newsdoc_doc *back = NULL;

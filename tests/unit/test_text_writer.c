@@ -9,28 +9,16 @@
 
 #include "testutil.h"
 
-static newsdoc_node *add(newsdoc_node *parent, newsdoc_node_type t) {
-  newsdoc_node *n;
-  cr_assert_eq(newsdoc_node_new(&n, t), 0);
-  cr_assert_eq(newsdoc_node_append_child(parent, n), 0, "%s in %s", newsdoc_node_type_name(t),
-               newsdoc_node_type_name(newsdoc_node_get_type(parent)));
-  return n;
-}
-static newsdoc_node *add_text(newsdoc_node *parent, const char *s) {
-  newsdoc_node *t = add(parent, NEWSDOC_NODE_TEXT);
-  cr_assert_eq(newsdoc_node_set_literal(t, s, strlen(s)), 0);
-  return t;
-}
 static newsdoc_node *para(newsdoc_node *parent, const char *s) {
-  newsdoc_node *p = add(parent, NEWSDOC_NODE_PARAGRAPH);
-  add_text(p, s);
+  newsdoc_node *p = tu_add(parent, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(p, s);
   return p;
 }
 static newsdoc_node *section(newsdoc_node *parent, int level, const char *h) {
-  newsdoc_node *s = add(parent, NEWSDOC_NODE_SECTION);
+  newsdoc_node *s = tu_add(parent, NEWSDOC_NODE_SECTION);
   newsdoc_node_set_level(s, level);
-  newsdoc_node *hd = add(s, NEWSDOC_NODE_HEADING);
-  add_text(hd, h);
+  newsdoc_node *hd = tu_add(s, NEWSDOC_NODE_HEADING);
+  tu_text(hd, h);
   return s;
 }
 
@@ -54,32 +42,32 @@ Test(text_writer, exact_layout) {
   newsdoc_meta_set(d, "byline", "By Ana Ruiz", 11);
   newsdoc_node *body = newsdoc_doc_root(d);
   newsdoc_node *p = para(body, "The storm arrived at night");
-  newsdoc_node *note = add(p, NEWSDOC_NODE_NOTE);
+  newsdoc_node *note = tu_add(p, NEWSDOC_NODE_NOTE);
   para(note, "Local time.");
-  add_text(p, ".");
+  tu_text(p, ".");
   newsdoc_node *s1 = section(body, 1, "Damage");
-  newsdoc_node *l = add(s1, NEWSDOC_NODE_LIST);
-  para(add(l, NEWSDOC_NODE_ITEM), "Roofs");
-  newsdoc_node *it2 = add(l, NEWSDOC_NODE_ITEM);
+  newsdoc_node *l = tu_add(s1, NEWSDOC_NODE_LIST);
+  para(tu_add(l, NEWSDOC_NODE_ITEM), "Roofs");
+  newsdoc_node *it2 = tu_add(l, NEWSDOC_NODE_ITEM);
   para(it2, "Roads");
-  newsdoc_node *nl = add(it2, NEWSDOC_NODE_LIST);
+  newsdoc_node *nl = tu_add(it2, NEWSDOC_NODE_LIST);
   newsdoc_node_set_list_type(nl, NEWSDOC_LIST_ORDERED);
   newsdoc_node_set_list_start(nl, 3);
-  para(add(nl, NEWSDOC_NODE_ITEM), "Main road");
+  para(tu_add(nl, NEWSDOC_NODE_ITEM), "Main road");
   newsdoc_node *s2 = section(s1, 2, "Help");
-  newsdoc_node *q = add(s2, NEWSDOC_NODE_BLOCKQUOTE);
-  newsdoc_node *qp = add(q, NEWSDOC_NODE_PARAGRAPH);
-  add_text(qp, "We need ");
-  add_text(add(qp, NEWSDOC_NODE_STRONG), "water");
-  add_text(qp, " and ");
-  add_text(add(qp, NEWSDOC_NODE_EMPH), "food");
-  add_text(qp, ".");
-  add(s2, NEWSDOC_NODE_THEMATIC_BREAK);
-  newsdoc_node *lp = add(s2, NEWSDOC_NODE_PARAGRAPH);
-  add_text(lp, "See ");
-  newsdoc_node *a = add(lp, NEWSDOC_NODE_LINK);
+  newsdoc_node *q = tu_add(s2, NEWSDOC_NODE_BLOCKQUOTE);
+  newsdoc_node *qp = tu_add(q, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(qp, "We need ");
+  tu_text(tu_add(qp, NEWSDOC_NODE_STRONG), "water");
+  tu_text(qp, " and ");
+  tu_text(tu_add(qp, NEWSDOC_NODE_EMPH), "food");
+  tu_text(qp, ".");
+  tu_add(s2, NEWSDOC_NODE_THEMATIC_BREAK);
+  newsdoc_node *lp = tu_add(s2, NEWSDOC_NODE_PARAGRAPH);
+  tu_text(lp, "See ");
+  newsdoc_node *a = tu_add(lp, NEWSDOC_NODE_LINK);
   newsdoc_node_set_url(a, "https://example.org/storm");
-  add_text(a, "the map");
+  tu_text(a, "the map");
   char *out = write_text(d, NULL);
   cr_assert_str_eq(out,
                    "Storm hits the coast\n"
@@ -226,10 +214,10 @@ Test(text_writer, lossy_steps_are_warnings) {
   newsdoc_meta_set(d, "date", "2025-03-01", 10);
   newsdoc_meta_add(d, "keyword", "a", 1);
   newsdoc_meta_add(d, "keyword", "b", 1);
-  newsdoc_node *t = add(newsdoc_doc_root(d), NEWSDOC_NODE_TABLE);
-  newsdoc_node *row = add(t, NEWSDOC_NODE_TABLE_ROW);
-  add_text(add(row, NEWSDOC_NODE_TABLE_CELL), "x");
-  add_text(add(row, NEWSDOC_NODE_TABLE_CELL), "y");
+  newsdoc_node *t = tu_add(newsdoc_doc_root(d), NEWSDOC_NODE_TABLE);
+  newsdoc_node *row = tu_add(t, NEWSDOC_NODE_TABLE_ROW);
+  tu_text(tu_add(row, NEWSDOC_NODE_TABLE_CELL), "x");
+  tu_text(tu_add(row, NEWSDOC_NODE_TABLE_CELL), "y");
   newsdoc_options *o;
   newsdoc_options_new(&o);
   newsdoc_options_set_warning_fn(o, collect, NULL);

@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include <criterion/criterion.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +81,18 @@ char *tu_outline(const newsdoc_doc *doc) {
   }
   newsdoc_iter_free(it);
   return o;
+}
+
+newsdoc_node *tu_add(newsdoc_node *parent, newsdoc_node_type t) {
+  newsdoc_node *n = NULL;
+  cr_assert_eq(newsdoc_node_new(&n, t), 0);
+  cr_assert_eq(newsdoc_node_append_child(parent, n), 0, "%s in %s: %s", newsdoc_node_type_name(t),
+               newsdoc_node_type_name(newsdoc_node_get_type(parent)), newsdoc_error_last()->message);
+  return n;
+}
+
+newsdoc_node *tu_text(newsdoc_node *parent, const char *s) {
+  newsdoc_node *n = tu_add(parent, NEWSDOC_NODE_TEXT);
+  cr_assert_eq(newsdoc_node_set_literal(n, s, strlen(s)), 0);
+  return n;
 }

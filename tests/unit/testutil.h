@@ -14,4 +14,8 @@ char *tu_json(const newsdoc_doc *doc);
 /* A one-line-per-node outline like the sample's .outline file: lang, dir,
  * byline, then H<level> <text> for sections and P for paragraphs. */
 char *tu_outline(const newsdoc_doc *doc);
+/* Tree builders for fixtures (Criterion asserts on failure): a new node of
+ * type t appended to parent, and a TEXT node holding s. */
+newsdoc_node *tu_add(newsdoc_node *parent, newsdoc_node_type t);
+newsdoc_node *tu_text(newsdoc_node *parent, const char *s);
 #endif
