@@ -30,6 +30,11 @@ void *nd_realloc(void *p, size_t n);
 void nd_free(void *p);
 char *nd_strndup(const char *s, size_t n); /* NUL-terminated copy */
 char *nd_strdup(const char *s);            /* NULL in -> NULL out */
+/* Room for one more element in an array of *cap elements of elem bytes
+ * holding n: when full, doubles it (first elements the first time) through
+ * nd_realloc.  pitems is the address of the array pointer (any T **).
+ * Returns 0, or nd_oom(what) with the array unchanged. */
+int nd_grow(void *pitems, size_t *cap, size_t n, size_t elem, size_t first, const char *what) ND_WARN_UNUSED;
 
 /* ---- errors (core/error.c) ----------------------------------------------- */
 /* newsdoc_error_set() is the public setter.  nd_oom() sets ENOMEM with the

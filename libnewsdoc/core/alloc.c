@@ -56,3 +56,18 @@ char *nd_strdup(const char *s) { return s ? nd_strndup(s, strlen(s)) : NULL; }
 
 void *newsdoc_malloc(size_t size) { return nd_malloc(size); }
 void newsdoc_free(void *ptr) { nd_free(ptr); }
+
+int nd_grow(void *pitems, size_t *cap, size_t n, size_t elem, size_t first, const char *what) {
+  if (n < *cap) return 0;
+  size_t nc = *cap ? *cap : first;
+  if (*cap && nc > SIZE_MAX / 2 / elem) return nd_oom(what);
+  if (*cap) nc *= 2;
+  if (nc > SIZE_MAX / elem) return nd_oom(what);
+  void *old;
+  memcpy(&old, pitems, sizeof old);
+  void *p = nd_realloc(old, nc * elem);
+  if (!p) return nd_oom(what);
+  memcpy(pitems, &p, sizeof p);
+  *cap = nc;
+  return 0;
+}

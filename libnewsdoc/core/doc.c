@@ -82,13 +82,8 @@ int newsdoc_meta_add(newsdoc_doc *d, const char *key, const char *value, size_t 
   if (!d) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_meta_add: NULL document");
   int rc = check_kv(key, value, len, "newsdoc_meta_add");
   if (rc) return rc;
-  if (d->nmeta == d->capmeta) {
-    size_t cap = d->capmeta ? d->capmeta * 2 : 8;
-    nd_meta_entry *m = nd_realloc(d->meta, cap * sizeof *m);
-    if (!m) return nd_oom("newsdoc_meta_add");
-    d->meta = m;
-    d->capmeta = cap;
-  }
+  rc = nd_grow(&d->meta, &d->capmeta, d->nmeta, sizeof *d->meta, 8, "newsdoc_meta_add");
+  if (rc) return rc;
   char *k = nd_strdup(key), *v = nd_strndup(value, len);
   if (!k || !v) {
     nd_free(k);
@@ -202,13 +197,7 @@ int newsdoc_media_add(newsdoc_doc *d, const char *name, const char *mime, const 
   if (!mime || !*mime) mime = "application/octet-stream";
   for (size_t i = 0; i < d->nmedia; i++)
     if (!strcmp(d->media[i].name, name)) return newsdoc_error_set(NEWSDOC_EEXISTS, "media %s exists", name);
-  if (d->nmedia == d->capmedia) {
-    size_t cap = d->capmedia ? d->capmedia * 2 : 4;
-    nd_media *m = nd_realloc(d->media, cap * sizeof *m);
-    if (!m) return nd_oom("newsdoc_media_add");
-    d->media = m;
-    d->capmedia = cap;
-  }
+  if (nd_grow(&d->media, &d->capmedia, d->nmedia, sizeof *d->media, 4, "newsdoc_media_add")) return NEWSDOC_ENOMEM;
   nd_media m = {nd_strdup(name), nd_strdup(mime), nd_malloc(len), len};
   if (!m.name || !m.mime || !m.data) {
     nd_free(m.name);

@@ -127,12 +127,9 @@ int newsdoc_options_set(newsdoc_options *o, const char *key, const char *value) 
     o->items[at].value = v;
     return 0;
   }
-  if (o->n == o->cap) {
-    size_t cap = o->cap ? o->cap * 2 : 8;
-    nd_opt *p = nd_realloc(o->items, cap * sizeof *p);
-    if (!p) { nd_free(v); return nd_oom("newsdoc_options_set"); }
-    o->items = p;
-    o->cap = cap;
+  if (nd_grow(&o->items, &o->cap, o->n, sizeof *o->items, 8, "newsdoc_options_set")) {
+    nd_free(v);
+    return NEWSDOC_ENOMEM;
   }
   char *k = nd_strdup(key);
   if (!k) { nd_free(v); return nd_oom("newsdoc_options_set"); }

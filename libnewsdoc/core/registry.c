@@ -56,13 +56,7 @@ static int add_locked(const newsdoc_format *f, int copy) {
   if (!f->read && !f->write)
     return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_format_register: %s can neither read nor write", f->name);
   if (find_locked(f->name)) return newsdoc_error_set(NEWSDOC_EEXISTS, "format %s is already registered", f->name);
-  if (g_n == g_cap) {
-    size_t cap = g_cap ? g_cap * 2 : 16;
-    nd_entry *e = nd_realloc(g_entries, cap * sizeof *e);
-    if (!e) return nd_oom("newsdoc_format_register");
-    g_entries = e;
-    g_cap = cap;
-  }
+  if (nd_grow(&g_entries, &g_cap, g_n, sizeof *g_entries, 16, "newsdoc_format_register")) return NEWSDOC_ENOMEM;
   nd_entry e = {*f, copy};
   if (copy) {
     e.f.name = nd_strdup(f->name);

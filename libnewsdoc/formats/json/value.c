@@ -65,16 +65,11 @@ static nd_jv *new_value(nd_jv_type t) {
 
 static int push_item(nd_jv *c, char *key, nd_jv *item) {
   if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 4;
-    nd_jv **items = nd_realloc(c->items, cap * sizeof *items);
-    if (!items) return -1;
-    c->items = items;
-    if (c->type == JV_OBJECT) {
-      char **keys = nd_realloc(c->keys, cap * sizeof *keys);
-      if (!keys) return -1;
-      c->keys = keys;
-    }
-    c->cap = cap;
+    /* items and keys grow together; c->cap changes once both have */
+    size_t icap = c->cap, kcap = c->cap;
+    if (nd_grow(&c->items, &icap, c->n, sizeof *c->items, 4, "json")) return -1;
+    if (c->type == JV_OBJECT && nd_grow(&c->keys, &kcap, c->n, sizeof *c->keys, 4, "json")) return -1;
+    c->cap = icap;
   }
   c->items[c->n] = item;
   if (c->type == JV_OBJECT) c->keys[c->n] = key;

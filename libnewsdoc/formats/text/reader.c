@@ -426,16 +426,7 @@ static void choose_style(reader *r) {
 /* ---- pass 3: blocks ---------------------------------------------------------------- */
 
 static tblock *new_block(reader *r, int kind) {
-  if (r->nblocks == r->capblocks) {
-    size_t cap = r->capblocks ? r->capblocks * 2 : 64;
-    tblock *nb = nd_realloc(r->blocks, cap * sizeof *nb);
-    if (!nb) {
-      nd_oom("text: blocks");
-      return NULL;
-    }
-    r->blocks = nb;
-    r->capblocks = cap;
-  }
+  if (nd_grow(&r->blocks, &r->capblocks, r->nblocks, sizeof *r->blocks, 64, "text: blocks")) return NULL;
   tblock *b = &r->blocks[r->nblocks++];
   memset(b, 0, sizeof *b);
   b->kind = (uint8_t)kind;

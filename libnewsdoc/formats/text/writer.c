@@ -62,13 +62,7 @@ static size_t width(writer *w, const char *s, size_t len) { return nd_text_width
 /* ---- inlines ------------------------------------------------------------------- */
 
 static int add_note(writer *w, const newsdoc_node *note) {
-  if (w->nnotes == w->capnotes) {
-    size_t cap = w->capnotes ? w->capnotes * 2 : 8;
-    const newsdoc_node **nn = nd_realloc(w->notes, cap * sizeof *nn);
-    if (!nn) return nd_oom("text: notes");
-    w->notes = nn;
-    w->capnotes = cap;
-  }
+  if (nd_grow(&w->notes, &w->capnotes, w->nnotes, sizeof *w->notes, 8, "text: notes")) return NEWSDOC_ENOMEM;
   w->notes[w->nnotes++] = note;
   return 0;
 }
