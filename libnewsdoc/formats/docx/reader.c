@@ -906,7 +906,7 @@ static int emit_text(pctx *p, const runkey *k, const char *s, size_t len) {
   size_t seg = 0, i = 0, island_last = 0;
   while (i < len && !rc) {
     size_t at = i;
-    int d = nd_docx_cp_dir(nd_utf8_next(s, len, &i));
+    int d = nd_docx_next_dir(s, len, &i);
     if (cur == base) {
       if (d && d != base) {
         key.dir = 0;
