@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [build|test]   (default: test, which includes build)
 set -euo pipefail
 what=${1:-test}
-build_pkgs=(build-essential cmake pkg-config libzip-dev zlib1g-dev libxml2-dev libicu-dev libmd4c-dev
+build_pkgs=(build-essential cmake pkg-config libzip-dev libxml2-dev libicu-dev libmd4c-dev
             libmd4c-html0-dev libyaml-dev libcriterion-dev zip unzip)
 # The real consumers the tests call, and the tools of the hardening suite.
 test_pkgs=(pandoc epubcheck default-jre-headless chromium libreoffice-writer-nogui

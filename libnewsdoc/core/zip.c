@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <time.h>
 #include <zip.h>
-#include <zlib.h>
 #include <unicode/ucasemap.h>
 
 #include "../internal.h"
@@ -418,178 +417,89 @@ char *nd_zip_resolve(const char *base, const char *rel) {
 
 /* ---- writing ------------------------------------------------------------------ */
 
-/* The archive is built in memory with zlib directly (no libzip): one deflate
- * stream for the whole archive, reset for each entry (libzip opened a new one
- * per entry: about 400 KB of allocations and a 128 KB clear each time), each
- * entry compressed straight into the output buffer, its CRC taken once.  The
- * bytes are those libzip wrote: raw deflate with 15 window bits and memory
- * level 9, "made by" UNIX 6.3, version needed 1.0 (stored) or 2.0
- * (deflated), UTF-8 flag on non-ASCII names, permissions 0100666, no extra
- * fields, no data descriptors, no comment.  No zip64: an archive or entry
- * past 4 GiB, or more than 65534 entries, is refused. */
-
-#define ZIPW_LEVEL 6     /* zlib's default; 9 cost 1.6x the time for 2.5% */
-#define ZIPW_MEM_LEVEL 9 /* libzip's (MAX_MEM_LEVEL) */
-#define ZIPW_MAX 0xFFFFFFFEull /* 0xFFFFFFFF means zip64 */
-
 struct nd_zipw {
-  nd_buf out;  /* local headers and entry data so far */
-  nd_buf cdir; /* central directory records so far */
-  size_t n;
-  z_stream zs;
-  int zs_ready; /* deflateInit2 done */
-  uint16_t dos_time, dos_date;
+  zip_source_t *src;
+  zip_t *za;
+  time_t dos_time; /* adjusted so that libzip's localtime() gives the UTC fields */
 };
-
-static void *zipw_zalloc(void *opaque, unsigned items, unsigned size) {
-  (void)opaque;
-  return nd_malloc((size_t)items * size);
-}
-static void zipw_zfree(void *opaque, void *p) {
-  (void)opaque;
-  nd_free(p);
-}
-
-static void wr16(unsigned char *p, unsigned v) {
-  p[0] = (unsigned char)v;
-  p[1] = (unsigned char)(v >> 8);
-}
-static void wr32(unsigned char *p, unsigned long v) {
-  wr16(p, (unsigned)(v & 0xFFFF));
-  wr16(p + 2, (unsigned)(v >> 16 & 0xFFFF));
-}
 
 int nd_zipw_new(nd_zipw **out, long long mtime) {
   *out = NULL;
   nd_zipw *w = nd_calloc(1, sizeof *w);
   if (!w) return nd_oom("zip writer");
-  /* The DOS date and time of mtime in UTC, whatever the local time zone. */
-  if (mtime < 315532800LL) mtime = 315532800LL;   /* 1980-01-01 */
+  zip_error_t err;
+  zip_error_init(&err);
+  w->src = zip_source_buffer_create(NULL, 0, 0, &err);
+  if (w->src) {
+    zip_source_keep(w->src);
+    w->za = zip_open_from_source(w->src, ZIP_TRUNCATE, &err);
+  }
+  zip_error_fini(&err);
+  if (!w->za) {
+    nd_zipw_free(w);
+    return nd_oom("zip writer");
+  }
+  /* DOS time starts in 1980; libzip converts with localtime(), so shift by
+   * the local offset to get the same bytes in every time zone. */
+  if (mtime < 315532800LL) mtime = 315532800LL;
   if (mtime > 4354819199LL) mtime = 4354819199LL; /* 2107-12-31 */
   time_t t = (time_t)mtime;
-  struct tm tm;
-  if (!gmtime_r(&t, &tm)) memset(&tm, 0, sizeof tm);
-  if (tm.tm_year < 80) tm.tm_year = 80;
-  w->dos_date = (uint16_t)(((tm.tm_year - 80) << 9) + ((tm.tm_mon + 1) << 5) + tm.tm_mday);
-  w->dos_time = (uint16_t)((tm.tm_hour << 11) + (tm.tm_min << 5) + (tm.tm_sec >> 1));
+  struct tm lt;
+  long off = 0;
+  if (localtime_r(&t, &lt)) off = lt.tm_gmtoff;
+  t -= off;
+  if (localtime_r(&t, &lt) && lt.tm_gmtoff != off) t += off - lt.tm_gmtoff;
+  w->dos_time = t;
   *out = w;
   return 0;
 }
 
-/* Deflate data[0..len) onto w->out (the local header is already there). */
-static int zipw_deflate(nd_zipw *w, const void *data, size_t len, size_t *clen) {
-  z_stream *zs = &w->zs;
-  int zr;
-  if (!w->zs_ready) {
-    memset(zs, 0, sizeof *zs);
-    zs->zalloc = zipw_zalloc;
-    zs->zfree = zipw_zfree;
-    zr = deflateInit2(zs, ZIPW_LEVEL, Z_DEFLATED, -MAX_WBITS, ZIPW_MEM_LEVEL, Z_DEFAULT_STRATEGY);
-    if (zr == Z_MEM_ERROR) return nd_oom("zip writer: deflate");
-    if (zr != Z_OK) return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: deflateInit2 failed (%d)", zr);
-    w->zs_ready = 1;
-  } else if (deflateReset(zs) != Z_OK) {
-    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: deflateReset failed");
-  }
-  zs->next_in = (Bytef *)(uintptr_t)data;
-  zs->avail_in = (uInt)len; /* len < 4 GiB: checked by the caller */
-  size_t start = w->out.len;
-  size_t room = deflateBound(zs, (uLong)len) + 16; /* enough for one call */
-  for (;;) {
-    if (nd_buf_reserve(&w->out, room)) return nd_oom("zip writer");
-    zs->next_out = (Bytef *)w->out.data + w->out.len;
-    zs->avail_out = (uInt)room;
-    zr = deflate(zs, Z_FINISH);
-    w->out.len += room - zs->avail_out;
-    if (zr == Z_STREAM_END) break;
-    if (zr != Z_OK && zr != Z_BUF_ERROR)
-      return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: deflate failed (%d)", zr);
-    room = 65536;
-  }
-  *clen = w->out.len - start;
-  return 0;
-}
-
 int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store) {
-  size_t nlen = strlen(name);
-  if (!len) data = "";
-  if (nlen > 0xFFFF || len > ZIPW_MAX || w->n >= 0xFFFE || w->out.len > ZIPW_MAX)
-    return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "zip writer: \"%.200s\" would need zip64 (4 GiB or 65534 entries)",
-                             name);
-  unsigned flags = 0;
-  for (size_t i = 0; i < nlen; i++)
-    if ((unsigned char)name[i] >= 0x80) { flags = 0x0800; break; } /* the name is UTF-8 */
-  unsigned method = store ? 0 : 8, version = store ? 10 : 20;
-  unsigned long crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data, (uInt)len);
-  size_t off = w->out.len;
-  if (nd_buf_reserve(&w->out, 30 + nlen)) return nd_oom("zip writer");
-  unsigned char *h = (unsigned char *)w->out.data + off;
-  wr32(h, 0x04034b50);
-  wr16(h + 4, version);
-  wr16(h + 6, flags);
-  wr16(h + 8, method);
-  wr16(h + 10, w->dos_time);
-  wr16(h + 12, w->dos_date);
-  wr32(h + 14, crc);
-  wr32(h + 22, (unsigned long)len);
-  wr16(h + 26, (unsigned)nlen);
-  wr16(h + 28, 0);
-  memcpy(h + 30, name, nlen);
-  w->out.len += 30 + nlen;
-  size_t clen = len;
-  int rc;
-  if (store) nd_buf_put(&w->out, data, len);
-  else if ((rc = zipw_deflate(w, data, len, &clen))) return rc;
-  if (w->out.failed) return nd_oom("zip writer");
-  if (clen > ZIPW_MAX || w->out.len > ZIPW_MAX)
-    return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "zip writer: \"%.200s\" would need zip64 (4 GiB)", name);
-  h = (unsigned char *)w->out.data + off; /* the buffer may have moved */
-  wr32(h + 18, (unsigned long)clen);
-  /* the central directory record */
-  if (nd_buf_reserve(&w->cdir, 46 + nlen)) return nd_oom("zip writer");
-  unsigned char *c = (unsigned char *)w->cdir.data + w->cdir.len;
-  wr32(c, 0x02014b50);
-  wr16(c + 4, 0x033F); /* made by: UNIX, 6.3 */
-  memcpy(c + 6, h + 4, 26); /* version needed .. name length, as in the local header */
-  wr16(c + 30, 0);          /* extra field length */
-  wr16(c + 32, 0);          /* comment length */
-  wr16(c + 34, 0);          /* disk */
-  wr16(c + 36, 0);          /* internal attributes */
-  wr32(c + 38, 0100666ul << 16);
-  wr32(c + 42, (unsigned long)off);
-  memcpy(c + 46, name, nlen);
-  w->cdir.len += 46 + nlen;
-  w->n++;
+  zip_source_t *s = zip_source_buffer(w->za, len ? data : "", len, 0);
+  if (!s) return nd_oom("zip writer");
+  zip_int64_t idx = zip_file_add(w->za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+  if (idx < 0) {
+    zip_source_free(s);
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot add \"%s\": %s", name, zip_strerror(w->za));
+  }
+  if (zip_set_file_compression(w->za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 6) ||
+      zip_file_set_mtime(w->za, (zip_uint64_t)idx, w->dos_time, 0))
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot set \"%s\": %s", name, zip_strerror(w->za));
   return 0;
 }
 
 int nd_zipw_finish(nd_zipw *w, newsdoc_sink *sink) {
   int rc = 0;
-  unsigned char e[22];
-  if (w->out.len + w->cdir.len > ZIPW_MAX) {
-    rc = newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "zip writer: the archive would need zip64 (4 GiB)");
-    goto done;
+  if (zip_close(w->za) != 0) {
+    rc = newsdoc_error_set(NEWSDOC_ENOMEM, "zip writer: cannot finish the archive: %s", zip_strerror(w->za));
+    zip_discard(w->za);
+    w->za = NULL;
+    nd_zipw_free(w);
+    return rc;
   }
-  wr32(e, 0x06054b50);
-  wr16(e + 4, 0);
-  wr16(e + 6, 0);
-  wr16(e + 8, (unsigned)w->n);
-  wr16(e + 10, (unsigned)w->n);
-  wr32(e + 12, (unsigned long)w->cdir.len);
-  wr32(e + 16, (unsigned long)w->out.len);
-  wr16(e + 20, 0);
-  if (!(rc = newsdoc_sink_write(sink, w->out.data ? w->out.data : "", w->out.len)) &&
-      !(rc = newsdoc_sink_write(sink, w->cdir.data ? w->cdir.data : "", w->cdir.len)))
-    rc = newsdoc_sink_write(sink, e, sizeof e);
-done:
+  w->za = NULL;
+  zip_stat_t st;
+  if (zip_source_open(w->src) < 0) {
+    nd_zipw_free(w);
+    return nd_oom("zip writer");
+  }
+  zip_stat_init(&st);
+  zip_source_stat(w->src, &st);
+  char buf[65536];
+  for (;;) {
+    zip_int64_t got = zip_source_read(w->src, buf, sizeof buf);
+    if (got < 0) { rc = nd_oom("zip writer"); break; }
+    if (got == 0) break;
+    if ((rc = newsdoc_sink_write(sink, buf, (size_t)got))) break;
+  }
+  zip_source_close(w->src);
   nd_zipw_free(w);
   return rc;
 }
 
 void nd_zipw_free(nd_zipw *w) {
   if (!w) return;
-  if (w->zs_ready) deflateEnd(&w->zs);
-  nd_buf_free(&w->out);
-  nd_buf_free(&w->cdir);
+  if (w->za) zip_discard(w->za);
+  if (w->src) zip_source_free(w->src);
   nd_free(w);
 }
