@@ -444,3 +444,28 @@ Test(docx_corpus, limits) {
   cr_assert_eq(newsdoc_read(&d, not_zip, sizeof not_zip - 1, "docx", NULL, NULL), NEWSDOC_EMALFORMED);
   cr_assert(strstr(newsdoc_error_last()->message, "docx"), "%s", newsdoc_error_last()->message);
 }
+
+/* The PNG is stored (it is compressed already); the XML parts are deflated. */
+Test(docx_roundtrip, images_are_stored) {
+  newsdoc_doc *d = fixture();
+  size_t len;
+  char *out = write_docx(d, &len);
+  int media = 0, xml = 0;
+  for (size_t i = 0; i + 30 < len; i++) {
+    if (memcmp(out + i, "PK\x03\x04", 4)) continue;
+    const unsigned char *h = (const unsigned char *)out + i;
+    unsigned method = h[8] | h[9] << 8, nlen = h[26] | h[27] << 8;
+    if (i + 30 + nlen > len) continue;
+    if (nlen > 11 && !memcmp(out + i + 30, "word/media/", 11)) {
+      cr_assert_eq(method, 0, "%.*s is not stored", (int)nlen, out + i + 30);
+      media++;
+    } else if (nlen == 17 && !memcmp(out + i + 30, "word/document.xml", 17)) {
+      cr_assert_eq(method, 8, "word/document.xml is not deflated");
+      xml++;
+    }
+  }
+  cr_assert_eq(media, 1);
+  cr_assert_eq(xml, 1);
+  newsdoc_free(out);
+  newsdoc_doc_free(d);
+}

@@ -146,6 +146,10 @@ Test(epub_internal, attribute_scan) {
   cr_assert_eq(nd_epub_attr_scan(BAD, sizeof BAD - 1, 2, &line), 1);
   cr_assert_eq(line, 2);
   cr_assert_eq(nd_epub_attr_scan(BAD, sizeof BAD - 1, 3, &line), 0);
+  /* the line counts newlines in comments and quoted values too */
+  static const char LATE[] = "<!--\n--><x>\n<a t='x\ny>'/>\n<y a='1' b='2' c='3'/></x>";
+  cr_assert_eq(nd_epub_attr_scan(LATE, sizeof LATE - 1, 2, &line), 1);
+  cr_assert_eq(line, 5);
   /* unterminated input ends the scan without reading past the end */
   static const char CUT[] = "<x a='1";
   cr_assert_eq(nd_epub_attr_scan(CUT, sizeof CUT - 1, 5, &line), 0);

@@ -231,3 +231,87 @@ Test(zip, lying_declared_size_is_malformed) {
   nd_zip_close(zip);
   nd_free(z);
 }
+
+/* The writer's own bytes: stored and deflated entries, an empty one and an
+ * incompressible one, in order, with the header fields readers look at. */
+Test(zip, writer_entries_round_trip) {
+  enum { N = 70000 };
+  char *noise = nd_malloc(N), *text = nd_malloc(N);
+  cr_assert(noise && text);
+  unsigned x = 1;
+  for (size_t i = 0; i < N; i++) {
+    x = x * 1103515245u + 12345u;
+    noise[i] = (char)(x >> 16);
+    text[i] = "\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85 <w:t>"[i % 14];
+  }
+  struct { const char *name; const char *data; size_t len; int store; } e[] = {
+    {"mimetype", "application/epub+zip", 20, 1}, {"empty", "", 0, 0}, {"noise.bin", noise, N, 0},
+    {"text/\xd9\x86\xd8\xb5.xml", text, N, 0}, {"stored.jpg", noise, 1000, 1}};
+  nd_zipw *w;
+  cr_assert_eq(nd_zipw_new(&w, 1700000000), 0);
+  for (size_t i = 0; i < 5; i++) cr_assert_eq(nd_zipw_add(w, e[i].name, e[i].data, e[i].len, e[i].store), 0);
+  nd_buf b = ND_BUF_INIT;
+  newsdoc_sink sink;
+  nd_sink_init_buf(&sink, &b, 1ULL << 32);
+  cr_assert_eq(nd_zipw_finish(w, &sink), 0);
+  const unsigned char *z = (const unsigned char *)b.data;
+  cr_assert_eq(z[8], 0, "mimetype is not stored");
+  cr_assert_eq(z[4], 10, "a stored entry needs version 1.0");
+  cr_assert_eq(memcmp(b.data + 30, "mimetype", 8), 0);
+  cr_assert_eq(memcmp(b.data + 38, "application/epub+zip", 20), 0, "mimetype's data is not right after its header");
+  cr_assert_eq(z[58 + 4], 20, "a deflated entry needs version 2.0");
+  cr_assert_eq(z[58 + 8], 8, "the second entry is not deflated");
+  nd_zip *r;
+  cr_assert_eq(nd_zip_open(&r, b.data, b.len, ctx_with(NULL)), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_eq(nd_zip_count(r), 5);
+  for (size_t i = 0; i < 5; i++) {
+    cr_assert_str_eq(nd_zip_name(r, i), e[i].name);
+    char *data;
+    size_t len;
+    cr_assert_eq(nd_zip_read(r, e[i].name, &data, &len), 0, "%s", newsdoc_error_last()->message);
+    cr_assert_eq(len, e[i].len, "%s", e[i].name);
+    cr_assert(!len || !memcmp(data, e[i].data, len), "%s differs", e[i].name);
+    nd_free(data);
+  }
+  nd_zip_close(r);
+  nd_buf_free(&b);
+  nd_free(noise);
+  nd_free(text);
+}
+
+/* A deflated entry whose data or CRC is damaged (the same in both headers,
+ * so the archive opens) does not read. */
+Test(zip, damaged_deflated_entry_is_malformed) {
+  const char *names[] = {"m", "t.xml"};
+  const char *text = "<p>\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85 hello hello hello hello</p>";
+  size_t len;
+  char *z = make_zip(&len, names, 2, text, strlen(text));
+  size_t local = 30 + 1 + strlen(text); /* "m" is stored: its header, name and data */
+  cr_assert_eq(memcmp(z + local, "PK\x03\x04", 4), 0);
+  cr_assert_eq(z[local + 8], 8, "t.xml is not deflated");
+  size_t central = 0;
+  for (size_t i = len - 22; i > 0 && !central; i--)
+    if (!memcmp(z + i, "PK\x01\x02", 4) && !memcmp(z + i + 46, "t.xml", 5)) central = i;
+  cr_assert(central);
+  char *t = malloc(len);
+  nd_zip *zip;
+  char *data;
+  size_t dlen;
+  /* the CRC, in both headers */
+  memcpy(t, z, len);
+  t[local + 14] ^= 0x55;
+  t[central + 16] ^= 0x55;
+  cr_assert_eq(nd_zip_open(&zip, t, len, ctx_with(NULL)), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_eq(nd_zip_read(zip, "t.xml", &data, &dlen), NEWSDOC_EMALFORMED);
+  cr_assert_eq(nd_zip_read(zip, "m", &data, &dlen), 0);
+  nd_free(data);
+  nd_zip_close(zip);
+  /* the deflate stream: a reserved block type in its first byte */
+  memcpy(t, z, len);
+  t[local + 30 + 5] |= 0x06;
+  cr_assert_eq(nd_zip_open(&zip, t, len, ctx_with(NULL)), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_eq(nd_zip_read(zip, "t.xml", &data, &dlen), NEWSDOC_EMALFORMED);
+  nd_zip_close(zip);
+  free(t);
+  nd_free(z);
+}

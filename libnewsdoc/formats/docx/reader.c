@@ -200,6 +200,7 @@ typedef struct rd {
   char *creator; /* dc:creator */
   xmlDoc **xdocs;
   size_t nxdocs, capxdocs;
+  xmlParserCtxtPtr pctxt; /* one parser for every part (and one name dictionary) */
 } rd;
 
 static int count_node(rd *r) {
@@ -235,15 +236,21 @@ static int parse_part(rd *r, const char *name, xmlDoc **out) {
   unsigned long long max_attr = newsdoc_ctx_limit(r->ctx, NEWSDOC_LIMIT_ATTRIBUTES);
   int in_tag = 0;
   unsigned long long nattr = 0;
+  static const unsigned char tag_stop[256] = {['"'] = 1, ['\''] = 1, ['='] = 1, ['>'] = 1};
   for (size_t i = 0; i < n; i++) {
-    char ch = p[i];
     if (!in_tag) {
-      if (ch == '<' && i + 1 < n && p[i + 1] != '!' && p[i + 1] != '?' && p[i + 1] != '/') {
+      const char *lt = memchr(p + i, '<', n - i); /* text: straight to the next tag */
+      if (!lt) break;
+      i = (size_t)(lt - p);
+      if (i + 1 < n && p[i + 1] != '!' && p[i + 1] != '?' && p[i + 1] != '/') {
         in_tag = 1;
         nattr = 0;
       }
       continue;
     }
+    while (i < n && !tag_stop[(unsigned char)p[i]]) i++;
+    if (i == n) break;
+    char ch = p[i];
     if (ch == '"' || ch == '\'') {
       const char *q = memchr(p + i + 1, ch, n - i - 1);
       if (!q) break;
@@ -254,20 +261,23 @@ static int parse_part(rd *r, const char *name, xmlDoc **out) {
         return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "docx: %s: an element with more than max-attributes (%llu) attributes",
                                  name, max_attr);
       }
-    } else if (ch == '>') {
-      in_tag = 0;
+    } else {
+      in_tag = 0; /* '>' */
     }
   }
   if (n > (size_t)0x7fffffff) {
     nd_free(data);
     return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "docx: %s: part too large", name);
   }
-  xmlParserCtxtPtr c = xmlNewParserCtxt();
-  if (!c) {
+  if (!r->pctxt && !(r->pctxt = xmlNewParserCtxt())) {
     nd_free(data);
     return nd_oom("docx: XML parser");
   }
-  xmlDoc *d = xmlCtxtReadMemory(c, p, (int)n, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlParserCtxtPtr c = r->pctxt; /* xmlCtxtReadMemory resets it */
+  /* XML_PARSE_COMPACT: short text inside its node, fewer allocations (the
+   * trees are never modified). */
+  xmlDoc *d = xmlCtxtReadMemory(c, p, (int)n, name, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   nd_free(data);
   if (!d || !c->wellFormed || d->intSubset) {
     const xmlError *e = xmlCtxtGetLastError(c);
@@ -283,10 +293,8 @@ static int parse_part(rd *r, const char *name, xmlDoc **out) {
                              msg);
     }
     if (d) xmlFreeDoc(d);
-    xmlFreeParserCtxt(c);
     return rc;
   }
-  xmlFreeParserCtxt(c);
   if (r->nxdocs == r->capxdocs) {
     size_t nc = r->capxdocs ? r->capxdocs * 2 : 16;
     xmlDoc **nv = nd_realloc(r->xdocs, nc * sizeof *nv);
@@ -898,7 +906,7 @@ static int emit_text(pctx *p, const runkey *k, const char *s, size_t len) {
   size_t seg = 0, i = 0, island_last = 0;
   while (i < len && !rc) {
     size_t at = i;
-    int d = nd_docx_cp_dir(nd_utf8_next(s, len, &i));
+    int d = nd_docx_next_dir(s, len, &i);
     if (cur == base) {
       if (d && d != base) {
         key.dir = 0;
@@ -2195,6 +2203,7 @@ static void rd_free(rd *r) {
   nd_free(r->creator);
   for (size_t i = 0; i < r->nxdocs; i++) xmlFreeDoc(r->xdocs[i]);
   nd_free(r->xdocs);
+  if (r->pctxt) xmlFreeParserCtxt(r->pctxt);
   nd_zip_close(r->zip);
 }
 

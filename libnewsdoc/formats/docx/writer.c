@@ -23,6 +23,7 @@
  * 1980-01-01T00:00:00Z.  The same input gives byte-identical output.
  *
  * Every walk is iterative (parent links), never recursive. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -32,18 +33,35 @@
 
 /* ---- direction helpers (also used by the reader) ---------------------------- */
 
-int nd_docx_cp_dir(uint32_t cp) {
-  if (cp < 0x80) return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
+static int icu_dir(uint32_t cp) {
   UCharDirection d = u_charDirection((UChar32)cp);
   if (d == U_LEFT_TO_RIGHT) return 1;
   if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC) return 2;
   return 0;
 }
 
+/* The two-byte UTF-8 range (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
+ * Arabic, Syriac, Thaana) from a table made once, not ICU per character. */
+static unsigned char dir2[0x800];
+static pthread_once_t dir2_once = PTHREAD_ONCE_INIT;
+static void dir2_init(void) {
+  for (uint32_t cp = 0; cp < 0x800; cp++)
+    dir2[cp] = (unsigned char)(cp < 0x80 ? (((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0) : icu_dir(cp));
+}
+
+int nd_docx_cp_dir(uint32_t cp) {
+  if (cp < 0x80) return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
+  if (cp < 0x800) {
+    pthread_once(&dir2_once, dir2_init);
+    return dir2[cp];
+  }
+  return icu_dir(cp);
+}
+
 int nd_docx_text_dir(const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
-    int d = nd_docx_cp_dir(nd_utf8_next(s, len, &i));
+    int d = nd_docx_next_dir(s, len, &i);
     if (d) return d;
   }
   return 0;
@@ -122,6 +140,9 @@ typedef struct dw {
   size_t nmedia, capmedia;
   unsigned docpr_id;
   unsigned bookmark_id;
+  const char *lc_lang; /* the run language put_rpr saw last, and for it: */
+  int lc_rtl;          /* a right-to-left language */
+  char lc_word[64];    /* Word's name (word_lang) */
   int rc;
 } dw;
 
@@ -332,25 +353,31 @@ typedef struct fmt {
 static void put_rpr(dw *w, const fmt *f, int rtl_run) {
   nd_buf *b = w->out;
   nd_buf_puts(b, "<w:rPr>");
-  if (f->rstyle) nd_buf_printf(b, "<w:rStyle w:val=\"%s\"/>", f->rstyle);
+  if (f->rstyle) {
+    nd_buf_puts(b, "<w:rStyle w:val=\"");
+    nd_buf_puts(b, f->rstyle);
+    nd_buf_puts(b, "\"/>");
+  }
   if (f->bold) nd_buf_puts(b, "<w:b/><w:bCs/>");
   if (f->italic) nd_buf_puts(b, "<w:i/><w:iCs/>");
   if (rtl_run) nd_buf_puts(b, "<w:rtl/>");
   else if (f->para_rtl) nd_buf_puts(b, "<w:rtl w:val=\"0\"/>");
-  char wl[64];
+  if (f->lang && f->lang != w->lc_lang) { /* most runs share their language */
+    w->lc_lang = f->lang;
+    w->lc_rtl = nd_docx_lang_rtl(f->lang);
+    word_lang(w->lc_word, sizeof w->lc_word, f->lang, 0);
+  }
   if (rtl_run) {
     /* the complex-script language, when the text's language is a
      * right-to-left one (a guess would come back as a language) */
-    if (f->lang && nd_docx_lang_rtl(f->lang)) {
-      word_lang(wl, sizeof wl, f->lang, 0);
+    if (f->lang && w->lc_rtl) {
       nd_buf_puts(b, "<w:lang w:bidi=\"");
-      esc_attr(b, wl);
+      esc_attr(b, w->lc_word);
       nd_buf_puts(b, "\"/>");
     }
-  } else if (f->lang && !nd_docx_lang_rtl(f->lang) && (!w->doc_lang || strcmp(f->lang, w->doc_lang))) {
-    word_lang(wl, sizeof wl, f->lang, 0);
+  } else if (f->lang && !w->lc_rtl && (!w->doc_lang || strcmp(f->lang, w->doc_lang))) {
     nd_buf_puts(b, "<w:lang w:val=\"");
-    esc_attr(b, wl);
+    esc_attr(b, w->lc_word);
     nd_buf_puts(b, "\"/>");
   }
   nd_buf_puts(b, "</w:rPr>");
@@ -396,7 +423,7 @@ static void put_text(dw *w, const fmt *f, const char *s, size_t len) {
   size_t island_last = 0; /* end of the last strong char of the island */
   while (i < len) {
     size_t at = i;
-    int d = nd_docx_cp_dir(nd_utf8_next(s, len, &i));
+    int d = nd_docx_next_dir(s, len, &i);
     if (cur == base) {
       if (d && d != base) {
         put_run(w, f, base == 2, s + seg, at - seg);
@@ -1093,6 +1120,15 @@ static void meta_para(dw *w, const char *style, const char *text) {
 
 /* ---- the package ----------------------------------------------------------------------- */
 
+/* JPEG, PNG, GIF and WebP are compressed already: stored, not deflated again
+ * (as the EPUB writer does). */
+static int compressed_image(const char *mime) {
+  static const char *const T[] = {"image/jpeg", "image/png", "image/gif", "image/webp"};
+  for (size_t i = 0; mime && i < sizeof T / sizeof *T; i++)
+    if (!strcasecmp(mime, T[i])) return 1;
+  return 0;
+}
+
 int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, void *ud) {
   (void)ud;
   dw w;
@@ -1250,7 +1286,7 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   }
   for (size_t i = 0; i < w.nmedia; i++) {
     const nd_media *m = &doc->media[w.media[i].index];
-    if ((rc = nd_zipw_add(z, w.media[i].part, m->data, m->len, 0))) goto done;
+    if ((rc = nd_zipw_add(z, w.media[i].part, m->data, m->len, compressed_image(m->mime)))) goto done;
   }
   rc = nd_zipw_finish(z, sink);
   z = NULL;

@@ -71,14 +71,13 @@ static void trim(char *s) {
 }
 
 int nd_epub_attr_scan(const char *data, size_t len, unsigned long long max, size_t *line_out) {
-  size_t line = 1, i = 0;
+  /* Text is passed over with memchr; the line of an offending tag is
+   * counted only when there is one. */
+  size_t i = 0;
   while (i < len) {
-    char c = data[i];
-    if (c == '\n') line++;
-    if (c != '<') {
-      i++;
-      continue;
-    }
+    const char *lt = memchr(data + i, '<', len - i);
+    if (!lt) break;
+    i = (size_t)(lt - data);
     /* comments, CDATA, processing instructions, declarations: skipped */
     static const struct {
       const char *open, *close;
@@ -88,10 +87,7 @@ int nd_epub_attr_scan(const char *data, size_t len, unsigned long long max, size
       size_t ol = strlen(skip[k].open), cl = strlen(skip[k].close);
       if (len - i < ol || memcmp(data + i, skip[k].open, ol)) continue;
       i += ol;
-      while (i < len && !(len - i >= cl && !memcmp(data + i, skip[k].close, cl))) {
-        if (data[i] == '\n') line++;
-        i++;
-      }
+      while (i < len && !(len - i >= cl && !memcmp(data + i, skip[k].close, cl))) i++;
       i += cl;
       skipped = 1;
     }
@@ -99,8 +95,7 @@ int nd_epub_attr_scan(const char *data, size_t len, unsigned long long max, size
     if (i + 1 < len && data[i + 1] == '!') { /* <!DOCTYPE ...[ ... ]> */
       int depth = 0;
       for (i += 2; i < len; i++) {
-        if (data[i] == '\n') line++;
-        else if (data[i] == '[') depth++;
+        if (data[i] == '[') depth++;
         else if (data[i] == ']' && depth) depth--;
         else if (data[i] == '>' && !depth) break;
       }
@@ -109,18 +104,24 @@ int nd_epub_attr_scan(const char *data, size_t len, unsigned long long max, size
     }
     /* a tag: count the '=' outside quoted values */
     unsigned long long n = 0;
-    size_t tag_line = line;
+    size_t tag_start = i;
     for (i++; i < len && data[i] != '>'; i++) {
-      if (data[i] == '\n') line++;
-      else if (data[i] == '=') n++;
+      if (data[i] == '=') n++;
       else if (data[i] == '"' || data[i] == '\'') {
-        char q = data[i];
-        for (i++; i < len && data[i] != q; i++)
-          if (data[i] == '\n') line++;
+        const char *q = memchr(data + i + 1, data[i], len - i - 1);
+        if (!q) {
+          i = len;
+          break;
+        }
+        i = (size_t)(q - data);
       }
     }
     if (n > max) {
-      if (line_out) *line_out = tag_line;
+      if (line_out) {
+        size_t line = 1;
+        for (size_t k = 0; k < tag_start; k++) line += data[k] == '\n';
+        *line_out = line;
+      }
       return 1;
     }
     i++;
