@@ -23,39 +23,23 @@
  * 1980-01-01T00:00:00Z.  The same input gives byte-identical output.
  *
  * Every walk is iterative (parent links), never recursive. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unicode/uchar.h>
 
 #include "docx.h"
+#include "../../core/ucache.h"
 
 /* ---- direction helpers (also used by the reader) ---------------------------- */
 
-static int icu_dir(uint32_t cp) {
-  UCharDirection d = u_charDirection((UChar32)cp);
+int nd_docx_cp_dir(uint32_t cp) {
+  if (cp < 0x80) return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
+  const nd_ucp *e = nd_ucp_get(cp); /* the scripts of news text, from ICU once */
+  UCharDirection d = e ? (UCharDirection)e->dir : u_charDirection((UChar32)cp);
   if (d == U_LEFT_TO_RIGHT) return 1;
   if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC) return 2;
   return 0;
-}
-
-/* The two-byte UTF-8 range (U+0080..U+07FF: Latin, Greek, Cyrillic, Hebrew,
- * Arabic, Syriac, Thaana) from a table made once, not ICU per character. */
-static unsigned char dir2[0x800];
-static pthread_once_t dir2_once = PTHREAD_ONCE_INIT;
-static void dir2_init(void) {
-  for (uint32_t cp = 0; cp < 0x800; cp++)
-    dir2[cp] = (unsigned char)(cp < 0x80 ? (((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0) : icu_dir(cp));
-}
-
-int nd_docx_cp_dir(uint32_t cp) {
-  if (cp < 0x80) return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
-  if (cp < 0x800) {
-    pthread_once(&dir2_once, dir2_init);
-    return dir2[cp];
-  }
-  return icu_dir(cp);
 }
 
 int nd_docx_text_dir(const char *s, size_t len) {
