@@ -25,14 +25,29 @@ static int classify(uint32_t cp) {
   }
 }
 
-/* The classes of the Basic Multilingual Plane, asked of ICU once per
- * 256-code-point block the first time a block is met (u_charDirection per
- * character was a third of the writer's time). */
+/* The classes of the Basic Multilingual Plane, asked of ICU: U+0000..U+07FF
+ * (ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic, Syriac, Thaana: what
+ * one- and two-byte UTF-8 holds) all at once the first time any class is
+ * asked for, the rest once per 256-code-point block the first time a
+ * block is met (u_charDirection per character was a third of the
+ * writer's time). */
+static uint8_t g_low[0x800];
+static pthread_once_t g_low_once = PTHREAD_ONCE_INIT;
 static uint8_t g_class[256][256];
 static atomic_uchar g_ready[256];
 static pthread_mutex_t g_fill = PTHREAD_MUTEX_INITIALIZER;
 
+static void fill_low(void) {
+  for (uint32_t cp = 0; cp < 0x800; cp++) g_low[cp] = (uint8_t)classify(cp);
+}
+
+static const uint8_t *low_table(void) {
+  pthread_once(&g_low_once, fill_low);
+  return g_low;
+}
+
 int nd_html_bidi_class(uint32_t cp) {
+  if (cp < 0x800) return low_table()[cp];
   if (cp > 0xFFFF) return classify(cp);
   unsigned blk = cp >> 8;
   if (!atomic_load_explicit(&g_ready[blk], memory_order_acquire)) {
@@ -46,40 +61,55 @@ int nd_html_bidi_class(uint32_t cp) {
   return g_class[blk][cp & 0xFF];
 }
 
-void nd_html_bidi_count(const char *s, size_t len, size_t *ltr, size_t *rtl) {
-  size_t i = 0;
-  while (i < len) {
-    unsigned char c = (unsigned char)s[i];
-    int k;
-    if (c < 0x80) {
-      i++;
-      k = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? ND_BIDI_L : ND_BIDI_OTHER;
-    } else {
-      k = nd_html_bidi_class(nd_utf8_next(s, len, &i));
-    }
-    if (k == ND_BIDI_L) (*ltr)++;
-    else if (k == ND_BIDI_R) (*rtl)++;
+/* The class of the character at *i, and *i moved past it: one- and
+ * well-formed two-byte sequences straight from `low`, the rest decoded as
+ * nd_utf8_next does (an invalid byte is U+FFFD, one byte long). */
+static inline int class_next(const unsigned char *s, size_t len, size_t *i, const uint8_t *low) {
+  size_t p = *i;
+  unsigned c = s[p];
+  if (c < 0x80) {
+    *i = p + 1;
+    return low[c];
   }
+  if (c >= 0xC2 && c <= 0xDF && p + 1 < len && (s[p + 1] & 0xC0) == 0x80) {
+    *i = p + 2;
+    return low[((c & 0x1Fu) << 6) | (s[p + 1] & 0x3Fu)];
+  }
+  return nd_html_bidi_class(nd_utf8_next((const char *)s, len, i));
+}
+
+void nd_html_bidi_count(const char *s, size_t len, size_t *ltr, size_t *rtl) {
+  const uint8_t *low = low_table();
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n[8] = {0}, i = 0;
+  while (i < len) n[class_next(u, len, &i, low) & 7]++;
+  *ltr += n[ND_BIDI_L];
+  *rtl += n[ND_BIDI_R];
 }
 
 int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir opp, size_t *start, size_t *end) {
+  const uint8_t *low = low_table();
+  const unsigned char *u = (const unsigned char *)s;
   int want = opp == NEWSDOC_DIR_LTR ? ND_BIDI_L : ND_BIDI_R;
   int other = want == ND_BIDI_L ? ND_BIDI_R : ND_BIDI_L;
   size_t i = from;
-  int in_run = 0;
   size_t run_start = 0, run_end = 0;
+  for (;;) {
+    if (i >= len) return 0;
+    size_t at = i;
+    if (class_next(u, len, &i, low) == want) {
+      run_start = at;
+      run_end = i;
+      break;
+    }
+  }
   while (i < len) {
     size_t at = i;
-    int k = nd_html_bidi_class(nd_utf8_next(s, len, &i));
-    if (!in_run) {
-      if (k == want) { in_run = 1; run_start = at; run_end = i; }
-      continue;
-    }
+    int k = class_next(u, len, &i, low);
     if (k == want) run_end = i;
     else if (k == ND_BIDI_MARK && at == run_end) run_end = i;
     else if (k == other || k == ND_BIDI_BREAK || k == ND_BIDI_FMT) break;
   }
-  if (!in_run) return 0;
   /* A number right after the run belongs to it ("iPhone 15", "عام 2024"):
    * at most one space, then digits, with separators only between digits
    * (1,000.5).  "Obama، 2024" keeps its number outside. */
@@ -88,7 +118,7 @@ int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir op
   int seen_num = 0;
   while (j < len) {
     size_t nj = j;
-    int k = nd_html_bidi_class(nd_utf8_next(s, len, &nj));
+    int k = class_next(u, len, &nj, low);
     if (k == ND_BIDI_NUM) {
       seen_num = 1;
       last = nj;

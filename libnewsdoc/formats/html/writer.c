@@ -43,6 +43,8 @@ typedef struct {
   size_t nnotes, capnotes;
   frame *st;
   size_t nst, capst;
+  const newsdoc_node *dir_n; /* want_dir()'s last answer: for dir_n in dir_ctx */
+  uint8_t dir_ctx, dir_res;
 } W;
 
 static const char *const DIRNAME[] = {"", "ltr", "rtl", "auto"};
@@ -52,16 +54,7 @@ static void cr(nd_buf *b) {
 }
 
 /* Text as cmark escapes it: & < > and " (the last through &quot;). */
-static void esc_text(nd_buf *b, const char *s, size_t len) {
-  size_t start = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] != '"') continue;
-    nd_xml_escape(b, s + start, i - start);
-    nd_buf_puts(b, "&quot;");
-    start = i + 1;
-  }
-  nd_xml_escape(b, s + start, len - start);
-}
+static void esc_text(nd_buf *b, const char *s, size_t len) { nd_xml_escape_quot(b, s, len); }
 
 static void esc_attr(nd_buf *b, const char *s) { nd_xml_escape_attr(b, s, strlen(s)); }
 
@@ -118,13 +111,20 @@ static int auto_dir_capable(const newsdoc_node *n) {
 /* The direction a node should have: its own, else (for blocks holding
  * text) the opposite of the context when most of its letters are, else
  * the context's. */
-static uint8_t want_dir(const newsdoc_node *n, uint8_t ctx) {
+static uint8_t want_dir(W *w, const newsdoc_node *n, uint8_t ctx) {
   if (n->dir) return n->dir;
   if ((ctx == NEWSDOC_DIR_LTR || ctx == NEWSDOC_DIR_RTL) && auto_dir_capable(n)) {
+    /* needs_attrs() and child_frame() ask in turn about the same node */
+    if (w->dir_n == n && w->dir_ctx == ctx) return w->dir_res;
     size_t l = 0, r = 0;
+    uint8_t res = ctx;
     count_dirs(n, &l, &r);
-    if (ctx == NEWSDOC_DIR_RTL && l > r) return NEWSDOC_DIR_LTR;
-    if (ctx == NEWSDOC_DIR_LTR && r > l) return NEWSDOC_DIR_RTL;
+    if (ctx == NEWSDOC_DIR_RTL && l > r) res = NEWSDOC_DIR_LTR;
+    if (ctx == NEWSDOC_DIR_LTR && r > l) res = NEWSDOC_DIR_RTL;
+    w->dir_n = n;
+    w->dir_ctx = ctx;
+    w->dir_res = res;
+    return res;
   }
   return ctx;
 }
@@ -135,7 +135,7 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
   frame f;
   memset(&f, 0, sizeof f);
   f.n = n;
-  f.mdir = want_dir(n, p->mdir);
+  f.mdir = want_dir(w, n, p->mdir);
   f.mlang = n->lang && *n->lang ? n->lang : p->mlang;
   f.rdir = p->rdir;
   f.rlang = p->rlang;
@@ -160,11 +160,11 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
 }
 
 /* Whether the node needs an element to carry id/lang/dir. */
-static int needs_attrs(const newsdoc_node *n, const frame *p) {
+static int needs_attrs(W *w, const newsdoc_node *n, const frame *p) {
   if (n->id && *n->id) return 1;
   const char *lang = n->lang && *n->lang ? n->lang : p->mlang;
   if (!lang_eq(lang, p->rlang)) return 1;
-  return want_dir(n, p->mdir) != p->rdir;
+  return want_dir(w, n, p->mdir) != p->rdir;
 }
 
 /* Text, with runs of the direction opposite to `dir` inside <bdi>. */
@@ -315,7 +315,7 @@ static int enter(W *w, const newsdoc_node *n) {
     break;
   }
   case NEWSDOC_NODE_PARAGRAPH:
-    if (tight_para(n) && !needs_attrs(n, p)) {
+    if (tight_para(n) && !needs_attrs(w, n, p)) {
       f = child_frame(w, n, p, 0);
       f.close = "";
     } else {
@@ -497,7 +497,7 @@ static int enter(W *w, const newsdoc_node *n) {
       if (a->type == NEWSDOC_NODE_LINK) nested = 1;
     if (!n->url || nested || nd_html_url_unsafe(n->url)) {
       if (n->url && !nested) newsdoc_ctx_warn(w->ctx, "html: unsafe link \"%.60s\" written as plain text", n->url);
-      if (needs_attrs(n, p)) {
+      if (needs_attrs(w, n, p)) {
         nd_buf_puts(b, "<span");
         f = child_frame(w, n, p, 1);
         nd_buf_putc(b, '>');
