@@ -31,6 +31,7 @@ typedef struct {
 } frame;
 
 enum { RAW_SAFE, RAW_OMIT, RAW_UNSAFE };
+enum { TEXT_SEEN = 64 };
 
 typedef struct {
   nd_buf *b;
@@ -45,6 +46,13 @@ typedef struct {
   size_t nst, capst;
   const newsdoc_node *dir_n; /* want_dir()'s last answer: for dir_n in dir_ctx */
   uint8_t dir_ctx, dir_res;
+  /* What count_dirs() saw in each TEXT of the block it last counted, in
+   * the order the walk writes them (the first TEXT_SEEN of them) */
+  struct {
+    const newsdoc_node *n;
+    uint8_t has_l, has_r, esc;
+  } seen[TEXT_SEEN];
+  size_t nseen, iseen;
 } W;
 
 static const char *const DIRNAME[] = {"", "ltr", "rtl", "auto"};
@@ -84,11 +92,23 @@ static const newsdoc_node *pre_next(const newsdoc_node *x, const newsdoc_node *r
   return NULL;
 }
 
-/* Strong letters of each direction in a block's text (notes and code left out). */
-static void count_dirs(const newsdoc_node *root, size_t *l, size_t *r) {
+/* Strong letters of each direction in a block's text (notes and code left
+ * out).  With w, what each TEXT holds is kept for put_text_node(). */
+static void count_dirs(W *w, const newsdoc_node *root, size_t *l, size_t *r) {
   const newsdoc_node *x = root->first;
+  if (w) w->nseen = w->iseen = 0;
   while (x) {
-    if (x->type == NEWSDOC_NODE_TEXT && x->literal) nd_html_bidi_count(x->literal, x->literal_len, l, r);
+    if (x->type == NEWSDOC_NODE_TEXT && x->literal) {
+      size_t l0 = *l, r0 = *r;
+      int esc = nd_html_bidi_scan(x->literal, x->literal_len, l, r);
+      if (w && w->nseen < TEXT_SEEN) {
+        w->seen[w->nseen].n = x;
+        w->seen[w->nseen].has_l = *l > l0;
+        w->seen[w->nseen].has_r = *r > r0;
+        w->seen[w->nseen].esc = (uint8_t)esc;
+        w->nseen++;
+      }
+    }
     x = pre_next(x, root, x->type != NEWSDOC_NODE_NOTE);
   }
 }
@@ -118,7 +138,7 @@ static uint8_t want_dir(W *w, const newsdoc_node *n, uint8_t ctx) {
     if (w->dir_n == n && w->dir_ctx == ctx) return w->dir_res;
     size_t l = 0, r = 0;
     uint8_t res = ctx;
-    count_dirs(n, &l, &r);
+    count_dirs(w, n, &l, &r);
     if (ctx == NEWSDOC_DIR_RTL && l > r) res = NEWSDOC_DIR_LTR;
     if (ctx == NEWSDOC_DIR_LTR && r > l) res = NEWSDOC_DIR_RTL;
     w->dir_n = n;
@@ -167,6 +187,11 @@ static int needs_attrs(W *w, const newsdoc_node *n, const frame *p) {
   return want_dir(w, n, p->mdir) != p->rdir;
 }
 
+static void put_plain(nd_buf *b, const char *s, size_t len, int esc) {
+  if (esc) esc_text(b, s, len);
+  else nd_buf_put(b, s, len);
+}
+
 /* Text, with runs of the direction opposite to `dir` inside <bdi>. */
 static void put_text(W *w, const char *s, size_t len, uint8_t dir) {
   if (dir != NEWSDOC_DIR_LTR && dir != NEWSDOC_DIR_RTL) {
@@ -175,14 +200,32 @@ static void put_text(W *w, const char *s, size_t len, uint8_t dir) {
   }
   newsdoc_dir opp = dir == NEWSDOC_DIR_RTL ? NEWSDOC_DIR_LTR : NEWSDOC_DIR_RTL;
   size_t at = 0, rs, re;
-  while (at < len && nd_html_bidi_next_run(s, len, at, opp, &rs, &re)) {
-    esc_text(w->b, s + at, rs - at);
+  int esc_before = 1, esc_run;
+  /* text the escaper would copy unchanged is copied straight away */
+  while (at < len && nd_html_bidi_next_run(s, len, at, opp, &rs, &re, &esc_before, &esc_run)) {
+    put_plain(w->b, s + at, rs - at, esc_before);
     nd_buf_puts(w->b, "<bdi>");
-    esc_text(w->b, s + rs, re - rs);
+    put_plain(w->b, s + rs, re - rs, esc_run);
     nd_buf_puts(w->b, "</bdi>");
     at = re;
+    esc_before = 1;
   }
-  esc_text(w->b, s + at, len - at);
+  put_plain(w->b, s + at, len - at, esc_before);
+}
+
+/* A TEXT node: put_text(), or a plain copy when count_dirs() saw that it
+ * holds nothing to isolate and nothing to escape. */
+static void put_text_node(W *w, const newsdoc_node *n, uint8_t dir) {
+  if (w->iseen < w->nseen && w->seen[w->iseen].n == n) {
+    int ltr = dir == NEWSDOC_DIR_LTR, rtl = dir == NEWSDOC_DIR_RTL;
+    int esc = w->seen[w->iseen].esc, has_l = w->seen[w->iseen].has_l, has_r = w->seen[w->iseen].has_r;
+    w->iseen++;
+    if (!(rtl && has_l) && !(ltr && has_r)) {
+      put_plain(w->b, n->literal, n->literal_len, esc);
+      return;
+    }
+  }
+  put_text(w, n->literal, n->literal_len, dir);
 }
 
 static void put_media_src(W *w, const char *url) {
@@ -442,7 +485,7 @@ static int enter(W *w, const newsdoc_node *n) {
     put_raw(w, n, 1);
     return 0;
   case NEWSDOC_NODE_TEXT:
-    if (n->literal) put_text(w, n->literal, n->literal_len, p->rdir);
+    if (n->literal) put_text_node(w, n, p->rdir);
     return 0;
   case NEWSDOC_NODE_CODE:
     nd_buf_puts(b, "<code");
@@ -761,7 +804,7 @@ int nd_html_render(const newsdoc_doc *doc, nd_buf *out, const nd_html_opts *o, n
      * Arabic article without metadata still reads right to left (and reads
      * back the same: the reader does the same from the text) */
     size_t l = 0, r = 0;
-    count_dirs(doc->root, &l, &r);
+    count_dirs(NULL, doc->root, &l, &r);
     if (r > l) dir = NEWSDOC_DIR_RTL;
   }
   int header = !o->fragment && o->with_title_header && newsdoc_meta_get(doc, NEWSDOC_META_TITLE);
