@@ -56,6 +56,15 @@ typedef struct {
 } W;
 
 static const char *const DIRNAME[] = {"", "ltr", "rtl", "auto"};
+static const char *const H_OPEN[] = {"", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6"};
+static const char *const H_CLOSE[] = {"", "</h1>\n", "</h2>\n", "</h3>\n", "</h4>\n", "</h5>\n", "</h6>\n"};
+
+/* The attribute dir="..." (without printf: it is written for many spans). */
+static void put_dir(nd_buf *b, uint8_t dir) {
+  nd_buf_puts(b, " dir=\"");
+  nd_buf_puts(b, DIRNAME[dir & 3]);
+  nd_buf_putc(b, '"');
+}
 
 static void cr(nd_buf *b) {
   if (b->len && b->data[b->len - 1] != '\n') nd_buf_putc(b, '\n');
@@ -172,7 +181,7 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
       f.rlang = f.mlang;
     }
     if (f.mdir != f.rdir && f.mdir) {
-      nd_buf_printf(w->b, " dir=\"%s\"", DIRNAME[f.mdir & 3]);
+      put_dir(w->b, f.mdir);
       f.rdir = f.mdir;
     }
   }
@@ -349,7 +358,8 @@ static int enter(W *w, const newsdoc_node *n) {
     int level = n->parent && n->parent->type == NEWSDOC_NODE_SECTION ? n->parent->level : 1;
     int h = level + w->shift;
     cr(b);
-    nd_buf_printf(b, "<h%d", h > 6 ? 6 : h);
+    if (h >= 1) nd_buf_puts(b, H_OPEN[h > 6 ? 6 : h]);
+    else nd_buf_printf(b, "<h%d", h);
     f = child_frame(w, n, p, 1);
     if (h > 6) nd_buf_printf(b, " aria-level=\"%d\"", h);
     nd_buf_putc(b, '>');
@@ -526,7 +536,8 @@ static int enter(W *w, const newsdoc_node *n) {
   case NEWSDOC_NODE_SPAN: {
     const char *tag = n->type == NEWSDOC_NODE_EMPH ? "em" : n->type == NEWSDOC_NODE_STRONG ? "strong"
                       : n->type == NEWSDOC_NODE_QUOTED ? "q" : "span";
-    nd_buf_printf(b, "<%s", tag);
+    nd_buf_putc(b, '<');
+    nd_buf_puts(b, tag);
     f = child_frame(w, n, p, 1);
     nd_buf_putc(b, '>');
     f.close = n->type == NEWSDOC_NODE_EMPH ? "</em>" : n->type == NEWSDOC_NODE_STRONG ? "</strong>"
@@ -575,7 +586,8 @@ static int enter(W *w, const newsdoc_node *n) {
 static void leave(W *w) {
   frame *f = &w->st[--w->nst];
   if (f->heading_tag) {
-    nd_buf_printf(w->b, "</h%d>\n", f->heading_tag);
+    if (f->heading_tag >= 1 && f->heading_tag <= 6) nd_buf_puts(w->b, H_CLOSE[f->heading_tag]);
+    else nd_buf_printf(w->b, "</h%d>\n", f->heading_tag);
     return;
   }
   if (f->cr_close) cr(w->b);

@@ -1133,6 +1133,26 @@ static int quick_clean(const unsigned char *s, size_t len) {
       continue;
     }
     if (c >= 0xC2 && c <= 0xDF) {
+      /* Arabic, Hebrew or Persian words: safe two-byte letters and single
+       * ASCII bytes (spaces) in a tight loop; anything else falls through
+       * to the checks below. */
+      while (i + 1 < len) {
+        unsigned a = s[i], b = s[i + 1];
+        if (a < 0x80) {
+          i++;
+          prev_ccc = 0;
+          continue;
+        }
+        if (a - 0xC2u > 0xDFu - 0xC2u || (b & 0xC0) != 0x80) break;
+        unsigned cp = ((a & 0x1Fu) << 6) | (b & 0x3Fu);
+        if (!(NFC_SAFE_2B[cp >> 3] & (1u << (cp & 7)))) break;
+        prev_ccc = 0;
+        i += 2;
+      }
+      if (i >= len) break;
+      c = s[i];
+      if (c < 0x80) continue;
+      if (c < 0xC2 || c > 0xDF) continue;
       if (i + 1 >= len || (s[i + 1] & 0xC0) != 0x80) return 0;
       unsigned cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
       i += 2;
