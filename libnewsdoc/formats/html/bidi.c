@@ -74,17 +74,6 @@ static void fill_pair(void) {
     for (unsigned b = 0x80; b <= 0xBF; b++) g_pair[a | b << 8] = low[((a & 0x1Fu) << 6) | (b & 0x3Fu)] | PAIR_TWO;
 }
 
-/* p[0] | p[1] << 8, in one load where the machine is little-endian. */
-static inline unsigned load2(const unsigned char *p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  uint16_t v;
-  memcpy(&v, p, 2);
-  return v;
-#else
-  return p[0] | (unsigned)p[1] << 8;
-#endif
-}
-
 int nd_html_bidi_class(uint32_t cp) {
   if (cp < 0x800) return low_table()[cp] & ND_BIDI_CLASS;
   if (cp > 0xFFFF) return classify(cp);
@@ -151,7 +140,7 @@ int nd_html_bidi_scan(const char *s, size_t len, size_t *ltr, size_t *rtl) {
     uint64_t sum = 0;
     while (i < stop) {
       int k;
-      if (i + 1 < len && !((k = pair[load2(u + i)]) & PAIR_SLOW)) {
+      if (i + 1 < len && !((k = pair[nd_load2(u + i)]) & PAIR_SLOW)) {
         i += 1 + ((unsigned)k >> 5 & 1); /* PAIR_TWO */
       } else {
         k = class_next(u, len, &i, low);

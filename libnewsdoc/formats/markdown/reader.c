@@ -1115,17 +1115,6 @@ static const uint8_t NFC_SAFE_2B[256] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x03, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07, 0xf0, 0xc7,
 };
 
-/* p[0] | p[1] << 8, in one load where the machine is little-endian. */
-static inline unsigned load2(const unsigned char *p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  uint16_t v;
-  memcpy(&v, p, 2);
-  return v;
-#else
-  return p[0] | (unsigned)p[1] << 8;
-#endif
-}
-
 /* By the next two bytes read as one little-endian number (first byte
  * low): 1 for an ASCII byte, 2 for a two-byte sequence whose letter is in
  * NFC_SAFE_2B, 0 for anything else (the checks after the fast loop
@@ -1170,7 +1159,7 @@ static int quick_clean(const unsigned char *s, size_t len) {
       pthread_once(&g_nfc_pair_once, fill_nfc_pair);
       const uint8_t *pair = g_nfc_pair;
       unsigned step;
-      while (i + 1 < len && (step = pair[load2(s + i)]) != 0) {
+      while (i + 1 < len && (step = pair[nd_load2(s + i)]) != 0) {
         prev_ccc = 0;
         i += step;
       }
