@@ -75,17 +75,6 @@ size_t nd_utf8_sanitize(nd_buf *b, const char *s, size_t len);
 /* Whether a code point may appear in XML 1.0 text (Char production, minus
  * the noncharacters U+FFFE/U+FFFF). */
 int nd_xml_char_ok(uint32_t cp);
-/* p[0] | p[1] << 8, in one load where the machine is little-endian: the
- * next two bytes of UTF-8 as an index into a 64 K table. */
-static inline unsigned nd_load2(const unsigned char *p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  uint16_t v;
-  memcpy(&v, p, 2);
-  return v;
-#else
-  return p[0] | (unsigned)p[1] << 8;
-#endif
-}
 
 /* ---- XML/HTML escaping (core/xmlesc.c) ------------------------------------ */
 /* Escape text for XML/HTML element content (&, <, >) or attribute values

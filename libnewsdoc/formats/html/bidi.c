@@ -2,7 +2,6 @@
  * URL helpers shared by the writer and the reader. */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <string.h>
 #include <strings.h>
 #include <unicode/uchar.h>
 
@@ -52,26 +51,6 @@ static void fill_low(void) {
 static const uint8_t *low_table(void) {
   pthread_once(&g_low_once, fill_low);
   return g_low;
-}
-
-/* For nd_html_bidi_scan(): g_low by the next two bytes read as one
- * little-endian number (first byte low): an ASCII byte gives its entry,
- * a well-formed two-byte sequence its entry | PAIR_TWO, anything else
- * PAIR_SLOW (class_next() decides).  Made from g_low on first use. */
-enum { PAIR_TWO = 0x20, PAIR_SLOW = 0x80 };
-static uint8_t g_pair[0x10000];
-static pthread_once_t g_pair_once = PTHREAD_ONCE_INIT;
-
-static void fill_pair(void) {
-  const uint8_t *low = low_table();
-  /* 128 ASCII first bytes for each second byte, a block at a time, then
-   * the well-formed two-byte sequences: cheap enough for a small input */
-  for (unsigned b = 0; b < 0x100; b++) {
-    memcpy(g_pair + (b << 8), low, 0x80);
-    memset(g_pair + (b << 8) + 0x80, PAIR_SLOW, 0x80);
-  }
-  for (unsigned a = 0xC2; a <= 0xDF; a++)
-    for (unsigned b = 0x80; b <= 0xBF; b++) g_pair[a | b << 8] = low[((a & 0x1Fu) << 6) | (b & 0x3Fu)] | PAIR_TWO;
 }
 
 int nd_html_bidi_class(uint32_t cp) {
@@ -130,8 +109,6 @@ int nd_html_bidi_scan(const char *s, size_t len, size_t *ltr, size_t *rtl) {
   static const uint64_t ADD[32] = {[ND_BIDI_L] = 1, [ND_BIDI_L | ND_BIDI_ESC] = 1, [ND_BIDI_R] = (uint64_t)1 << 32,
                                    [ND_BIDI_R | ND_BIDI_ESC] = (uint64_t)1 << 32};
   const uint8_t *low = low_table();
-  pthread_once(&g_pair_once, fill_pair);
-  const uint8_t *pair = g_pair;
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   int esc = 0;
@@ -139,12 +116,7 @@ int nd_html_bidi_scan(const char *s, size_t len, size_t *ltr, size_t *rtl) {
     size_t stop = len - i > 0x7FFFFFFF ? i + 0x7FFFFFFF : len;
     uint64_t sum = 0;
     while (i < stop) {
-      int k;
-      if (i + 1 < len && !((k = pair[nd_load2(u + i)]) & PAIR_SLOW)) {
-        i += 1 + ((unsigned)k >> 5 & 1); /* PAIR_TWO */
-      } else {
-        k = class_next(u, len, &i, low);
-      }
+      int k = class_next(u, len, &i, low);
       esc |= k;
       sum += ADD[k & 31];
     }

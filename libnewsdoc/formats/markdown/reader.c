@@ -1115,23 +1115,29 @@ static const uint8_t NFC_SAFE_2B[256] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x03, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07, 0xf0, 0xc7,
 };
 
-/* By the next two bytes read as one little-endian number (first byte
- * low): 1 for an ASCII byte, 2 for a two-byte sequence whose letter is in
- * NFC_SAFE_2B, 0 for anything else (the checks after the fast loop
- * decide).  Made from NFC_SAFE_2B on first use. */
-static uint8_t g_nfc_pair[0x10000];
-static pthread_once_t g_nfc_pair_once = PTHREAD_ONCE_INIT;
+/* p[0] | p[1] << 8, in one load where the machine is little-endian. */
+static inline unsigned load2(const unsigned char *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return v;
+#else
+  return p[0] | (unsigned)p[1] << 8;
+#endif
+}
 
-static void fill_nfc_pair(void) {
-  /* a block of 128 ASCII first bytes for each second byte, then the
-   * well-formed sequences one by one: cheap enough for a small input */
-  for (unsigned b = 0; b < 0x100; b++) memset(g_nfc_pair + (b << 8), 1, 0x80);
-  for (unsigned a = 0xC2; a <= 0xDF; a++) {
-    for (unsigned b = 0x80; b <= 0xBF; b++) {
-      unsigned cp = ((a & 0x1Fu) << 6) | (b & 0x3Fu);
-      if (NFC_SAFE_2B[cp >> 3] & (1u << (cp & 7))) g_nfc_pair[a | b << 8] = 2;
-    }
-  }
+/* NFC_SAFE_2B as one byte per code point (0 below U+0080), made on first
+ * use. */
+static uint8_t g_nfc_safe[0x800];
+static pthread_once_t g_nfc_safe_once = PTHREAD_ONCE_INIT;
+
+static void fill_nfc_safe(void) {
+  for (unsigned cp = 0x80; cp < 0x800; cp++) g_nfc_safe[cp] = (NFC_SAFE_2B[cp >> 3] >> (cp & 7)) & 1;
+}
+
+static const uint8_t *nfc_safe_2b(void) {
+  pthread_once(&g_nfc_safe_once, fill_nfc_safe);
+  return g_nfc_safe;
 }
 
 /* One pass over the input for the common case: valid UTF-8 that is
@@ -1156,12 +1162,18 @@ static int quick_clean(const unsigned char *s, size_t len) {
       /* Arabic, Hebrew or Persian words: safe two-byte letters and single
        * ASCII bytes (spaces) in a tight loop; anything else falls through
        * to the checks below. */
-      pthread_once(&g_nfc_pair_once, fill_nfc_pair);
-      const uint8_t *pair = g_nfc_pair;
-      unsigned step;
-      while (i + 1 < len && (step = pair[nd_load2(s + i)]) != 0) {
+      const uint8_t *safe = nfc_safe_2b();
+      while (i + 1 < len) {
+        unsigned w = load2(s + i); /* s[i] | s[i + 1] << 8 */
+        if (!(w & 0x80)) {
+          i++;
+          prev_ccc = 0;
+          continue;
+        }
+        /* 110xxxxx 10yyyyyy; C0/C1 (overlong) find 0 at code points below 0x80 */
+        if ((w & 0xC0E0u) != 0x80C0u || !safe[((w << 6) ^ (w >> 8) ^ 0x80u) & 0x7FFu]) break;
         prev_ccc = 0;
-        i += step;
+        i += 2;
       }
       if (i >= len) break;
       c = s[i];
