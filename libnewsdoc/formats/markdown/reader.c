@@ -5,7 +5,6 @@
  * controls).  Headings at the top level become nested SECTIONs.  See
  * README.md in this folder for every choice made here. */
 #include <md4c.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <unicode/unorm2.h>
@@ -1115,31 +1114,6 @@ static const uint8_t NFC_SAFE_2B[256] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x03, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07, 0xf0, 0xc7,
 };
 
-/* p[0] | p[1] << 8, in one load where the machine is little-endian. */
-static inline unsigned load2(const unsigned char *p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  uint16_t v;
-  memcpy(&v, p, 2);
-  return v;
-#else
-  return p[0] | (unsigned)p[1] << 8;
-#endif
-}
-
-/* NFC_SAFE_2B as one byte per code point (0 below U+0080), made on first
- * use. */
-static uint8_t g_nfc_safe[0x800];
-static pthread_once_t g_nfc_safe_once = PTHREAD_ONCE_INIT;
-
-static void fill_nfc_safe(void) {
-  for (unsigned cp = 0x80; cp < 0x800; cp++) g_nfc_safe[cp] = (NFC_SAFE_2B[cp >> 3] >> (cp & 7)) & 1;
-}
-
-static const uint8_t *nfc_safe_2b(void) {
-  pthread_once(&g_nfc_safe_once, fill_nfc_safe);
-  return g_nfc_safe;
-}
-
 /* One pass over the input for the common case: valid UTF-8 that is
  * certainly NFC (ASCII eight bytes at a time, two-byte sequences by
  * table, Arabic harakat in canonical order, a few three-byte ranges).
@@ -1162,16 +1136,16 @@ static int quick_clean(const unsigned char *s, size_t len) {
       /* Arabic, Hebrew or Persian words: safe two-byte letters and single
        * ASCII bytes (spaces) in a tight loop; anything else falls through
        * to the checks below. */
-      const uint8_t *safe = nfc_safe_2b();
       while (i + 1 < len) {
-        unsigned w = load2(s + i); /* s[i] | s[i + 1] << 8 */
-        if (!(w & 0x80)) {
+        unsigned a = s[i], b = s[i + 1];
+        if (a < 0x80) {
           i++;
           prev_ccc = 0;
           continue;
         }
-        /* 110xxxxx 10yyyyyy; C0/C1 (overlong) find 0 at code points below 0x80 */
-        if ((w & 0xC0E0u) != 0x80C0u || !safe[((w << 6) ^ (w >> 8) ^ 0x80u) & 0x7FFu]) break;
+        if (a - 0xC2u > 0xDFu - 0xC2u || (b & 0xC0) != 0x80) break;
+        unsigned cp = ((a & 0x1Fu) << 6) | (b & 0x3Fu);
+        if (!(NFC_SAFE_2B[cp >> 3] & (1u << (cp & 7)))) break;
         prev_ccc = 0;
         i += 2;
       }
