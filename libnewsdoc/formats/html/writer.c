@@ -856,6 +856,24 @@ int nd_html_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   o.embed_media = newsdoc_options_get_bool(opts, "embed-media", 1);
   o.media_prefix = "media/";
   o.with_title_header = 1;
+  if (!sink->fn && sink->buf && !sink->buf->len && !sink->buf->failed && !sink->written && !sink->error) {
+    /* Writing into an empty memory buffer (newsdoc_write): render straight
+     * into it rather than copying the page over afterwards (a large page
+     * is as many bytes again to copy and to fault in), then apply the
+     * size limit as newsdoc_sink_write() would have. */
+    nd_buf *b = sink->buf;
+    int rc = nd_html_render(doc, b, &o, ctx); /* ENOMEM when b failed */
+    if (!rc && b->len > sink->limit) {
+      sink->error = NEWSDOC_ELIMIT_SIZE;
+      rc = newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "output: larger than max-output-size (%llu bytes)", sink->limit);
+    }
+    if (rc) {
+      nd_buf_free(b);
+      return rc;
+    }
+    sink->written = b->len;
+    return 0;
+  }
   nd_buf b = ND_BUF_INIT;
   int rc = nd_html_render(doc, &b, &o, ctx);
   if (!rc) rc = nd_sink_put_buf(sink, &b);
