@@ -88,6 +88,9 @@ int nd_xml_char_ok(uint32_t cp);
  * U+FFFD.  Returns the number of characters dropped or replaced. */
 size_t nd_xml_escape(nd_buf *b, const char *s, size_t len);
 size_t nd_xml_escape_attr(nd_buf *b, const char *s, size_t len);
+/* Element content with " as &quot; too (what cmark writes); TAB and LF as
+ * they are. */
+size_t nd_xml_escape_quot(nd_buf *b, const char *s, size_t len);
 
 /* ---- base64 (core/base64.c) ------------------------------------------------- */
 void nd_base64_encode(nd_buf *b, const void *data, size_t len);

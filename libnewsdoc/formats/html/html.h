@@ -15,14 +15,23 @@ extern const char nd_html_stylesheet[];
 
 /* bidi.c: the bidi class of a code point reduced to what we need. */
 enum { ND_BIDI_L = 1, ND_BIDI_R = 2, ND_BIDI_NUM = 3, ND_BIDI_SEP = 4, ND_BIDI_MARK = 5,
-       ND_BIDI_BREAK = 6, ND_BIDI_FMT = 7, ND_BIDI_OTHER = 0 };
+       ND_BIDI_BREAK = 6, ND_BIDI_FMT = 7, ND_BIDI_OTHER = 0,
+       ND_BIDI_CLASS = 7, /* the class bits, and a flag used inside bidi.c: */
+       ND_BIDI_ESC = 16 /* the escaper would not copy the character as it is */ };
 int nd_html_bidi_class(uint32_t cp);
 /* Counts of strong LTR and RTL characters in s. */
 void nd_html_bidi_count(const char *s, size_t len, size_t *ltr, size_t *rtl);
+/* The same, and whether nd_xml_escape_quot() would change s (1) or copy it
+ * as it is (0). */
+int nd_html_bidi_scan(const char *s, size_t len, size_t *ltr, size_t *rtl);
 /* Find the next run of characters whose strong direction is `opp`
  * (NEWSDOC_DIR_LTR or _RTL) in s[from..len): its start and end byte
- * offsets, trailing numbers included.  Returns 0 when there is none. */
-int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir opp, size_t *start, size_t *end);
+ * offsets, trailing numbers included.  Returns 0 when there is none.
+ * *esc_before (the text before the run, or up to len when there is no
+ * run) and *esc_run (the run) are 0 when nd_xml_escape_quot() would copy
+ * that text unchanged, so it can be copied as it is. */
+int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir opp, size_t *start, size_t *end,
+                          int *esc_before, int *esc_run);
 
 /* Whether a URL is unsafe as a live link or image source: javascript:,
  * vbscript:, file:, data: other than data:image/(png|jpeg|gif|webp). */

@@ -31,6 +31,7 @@ typedef struct {
 } frame;
 
 enum { RAW_SAFE, RAW_OMIT, RAW_UNSAFE };
+enum { TEXT_SEEN = 64 };
 
 typedef struct {
   nd_buf *b;
@@ -43,25 +44,34 @@ typedef struct {
   size_t nnotes, capnotes;
   frame *st;
   size_t nst, capst;
+  const newsdoc_node *dir_n; /* want_dir()'s last answer: for dir_n in dir_ctx */
+  uint8_t dir_ctx, dir_res;
+  /* What count_dirs() saw in each TEXT of the block it last counted, in
+   * the order the walk writes them (the first TEXT_SEEN of them) */
+  struct {
+    const newsdoc_node *n;
+    uint8_t has_l, has_r, esc;
+  } seen[TEXT_SEEN];
+  size_t nseen, iseen;
 } W;
 
 static const char *const DIRNAME[] = {"", "ltr", "rtl", "auto"};
+static const char *const H_OPEN[] = {"", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6"};
+static const char *const H_CLOSE[] = {"", "</h1>\n", "</h2>\n", "</h3>\n", "</h4>\n", "</h5>\n", "</h6>\n"};
+
+/* The attribute dir="..." (without printf: it is written for many spans). */
+static void put_dir(nd_buf *b, uint8_t dir) {
+  nd_buf_puts(b, " dir=\"");
+  nd_buf_puts(b, DIRNAME[dir & 3]);
+  nd_buf_putc(b, '"');
+}
 
 static void cr(nd_buf *b) {
   if (b->len && b->data[b->len - 1] != '\n') nd_buf_putc(b, '\n');
 }
 
 /* Text as cmark escapes it: & < > and " (the last through &quot;). */
-static void esc_text(nd_buf *b, const char *s, size_t len) {
-  size_t start = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] != '"') continue;
-    nd_xml_escape(b, s + start, i - start);
-    nd_buf_puts(b, "&quot;");
-    start = i + 1;
-  }
-  nd_xml_escape(b, s + start, len - start);
-}
+static void esc_text(nd_buf *b, const char *s, size_t len) { nd_xml_escape_quot(b, s, len); }
 
 static void esc_attr(nd_buf *b, const char *s) { nd_xml_escape_attr(b, s, strlen(s)); }
 
@@ -91,11 +101,23 @@ static const newsdoc_node *pre_next(const newsdoc_node *x, const newsdoc_node *r
   return NULL;
 }
 
-/* Strong letters of each direction in a block's text (notes and code left out). */
-static void count_dirs(const newsdoc_node *root, size_t *l, size_t *r) {
+/* Strong letters of each direction in a block's text (notes and code left
+ * out).  With w, what each TEXT holds is kept for put_text_node(). */
+static void count_dirs(W *w, const newsdoc_node *root, size_t *l, size_t *r) {
   const newsdoc_node *x = root->first;
+  if (w) w->nseen = w->iseen = 0;
   while (x) {
-    if (x->type == NEWSDOC_NODE_TEXT && x->literal) nd_html_bidi_count(x->literal, x->literal_len, l, r);
+    if (x->type == NEWSDOC_NODE_TEXT && x->literal) {
+      size_t l0 = *l, r0 = *r;
+      int esc = nd_html_bidi_scan(x->literal, x->literal_len, l, r);
+      if (w && w->nseen < TEXT_SEEN) {
+        w->seen[w->nseen].n = x;
+        w->seen[w->nseen].has_l = *l > l0;
+        w->seen[w->nseen].has_r = *r > r0;
+        w->seen[w->nseen].esc = (uint8_t)esc;
+        w->nseen++;
+      }
+    }
     x = pre_next(x, root, x->type != NEWSDOC_NODE_NOTE);
   }
 }
@@ -118,13 +140,20 @@ static int auto_dir_capable(const newsdoc_node *n) {
 /* The direction a node should have: its own, else (for blocks holding
  * text) the opposite of the context when most of its letters are, else
  * the context's. */
-static uint8_t want_dir(const newsdoc_node *n, uint8_t ctx) {
+static uint8_t want_dir(W *w, const newsdoc_node *n, uint8_t ctx) {
   if (n->dir) return n->dir;
   if ((ctx == NEWSDOC_DIR_LTR || ctx == NEWSDOC_DIR_RTL) && auto_dir_capable(n)) {
+    /* needs_attrs() and child_frame() ask in turn about the same node */
+    if (w->dir_n == n && w->dir_ctx == ctx) return w->dir_res;
     size_t l = 0, r = 0;
-    count_dirs(n, &l, &r);
-    if (ctx == NEWSDOC_DIR_RTL && l > r) return NEWSDOC_DIR_LTR;
-    if (ctx == NEWSDOC_DIR_LTR && r > l) return NEWSDOC_DIR_RTL;
+    uint8_t res = ctx;
+    count_dirs(w, n, &l, &r);
+    if (ctx == NEWSDOC_DIR_RTL && l > r) res = NEWSDOC_DIR_LTR;
+    if (ctx == NEWSDOC_DIR_LTR && r > l) res = NEWSDOC_DIR_RTL;
+    w->dir_n = n;
+    w->dir_ctx = ctx;
+    w->dir_res = res;
+    return res;
   }
   return ctx;
 }
@@ -135,7 +164,7 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
   frame f;
   memset(&f, 0, sizeof f);
   f.n = n;
-  f.mdir = want_dir(n, p->mdir);
+  f.mdir = want_dir(w, n, p->mdir);
   f.mlang = n->lang && *n->lang ? n->lang : p->mlang;
   f.rdir = p->rdir;
   f.rlang = p->rlang;
@@ -152,7 +181,7 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
       f.rlang = f.mlang;
     }
     if (f.mdir != f.rdir && f.mdir) {
-      nd_buf_printf(w->b, " dir=\"%s\"", DIRNAME[f.mdir & 3]);
+      put_dir(w->b, f.mdir);
       f.rdir = f.mdir;
     }
   }
@@ -160,11 +189,16 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
 }
 
 /* Whether the node needs an element to carry id/lang/dir. */
-static int needs_attrs(const newsdoc_node *n, const frame *p) {
+static int needs_attrs(W *w, const newsdoc_node *n, const frame *p) {
   if (n->id && *n->id) return 1;
   const char *lang = n->lang && *n->lang ? n->lang : p->mlang;
   if (!lang_eq(lang, p->rlang)) return 1;
-  return want_dir(n, p->mdir) != p->rdir;
+  return want_dir(w, n, p->mdir) != p->rdir;
+}
+
+static void put_plain(nd_buf *b, const char *s, size_t len, int esc) {
+  if (esc) esc_text(b, s, len);
+  else nd_buf_put(b, s, len);
 }
 
 /* Text, with runs of the direction opposite to `dir` inside <bdi>. */
@@ -175,14 +209,32 @@ static void put_text(W *w, const char *s, size_t len, uint8_t dir) {
   }
   newsdoc_dir opp = dir == NEWSDOC_DIR_RTL ? NEWSDOC_DIR_LTR : NEWSDOC_DIR_RTL;
   size_t at = 0, rs, re;
-  while (at < len && nd_html_bidi_next_run(s, len, at, opp, &rs, &re)) {
-    esc_text(w->b, s + at, rs - at);
+  int esc_before = 1, esc_run;
+  /* text the escaper would copy unchanged is copied straight away */
+  while (at < len && nd_html_bidi_next_run(s, len, at, opp, &rs, &re, &esc_before, &esc_run)) {
+    put_plain(w->b, s + at, rs - at, esc_before);
     nd_buf_puts(w->b, "<bdi>");
-    esc_text(w->b, s + rs, re - rs);
+    put_plain(w->b, s + rs, re - rs, esc_run);
     nd_buf_puts(w->b, "</bdi>");
     at = re;
+    esc_before = 1;
   }
-  esc_text(w->b, s + at, len - at);
+  put_plain(w->b, s + at, len - at, esc_before);
+}
+
+/* A TEXT node: put_text(), or a plain copy when count_dirs() saw that it
+ * holds nothing to isolate and nothing to escape. */
+static void put_text_node(W *w, const newsdoc_node *n, uint8_t dir) {
+  if (w->iseen < w->nseen && w->seen[w->iseen].n == n) {
+    int ltr = dir == NEWSDOC_DIR_LTR, rtl = dir == NEWSDOC_DIR_RTL;
+    int esc = w->seen[w->iseen].esc, has_l = w->seen[w->iseen].has_l, has_r = w->seen[w->iseen].has_r;
+    w->iseen++;
+    if (!(rtl && has_l) && !(ltr && has_r)) {
+      put_plain(w->b, n->literal, n->literal_len, esc);
+      return;
+    }
+  }
+  put_text(w, n->literal, n->literal_len, dir);
 }
 
 static void put_media_src(W *w, const char *url) {
@@ -306,7 +358,8 @@ static int enter(W *w, const newsdoc_node *n) {
     int level = n->parent && n->parent->type == NEWSDOC_NODE_SECTION ? n->parent->level : 1;
     int h = level + w->shift;
     cr(b);
-    nd_buf_printf(b, "<h%d", h > 6 ? 6 : h);
+    if (h >= 1) nd_buf_puts(b, H_OPEN[h > 6 ? 6 : h]);
+    else nd_buf_printf(b, "<h%d", h);
     f = child_frame(w, n, p, 1);
     if (h > 6) nd_buf_printf(b, " aria-level=\"%d\"", h);
     nd_buf_putc(b, '>');
@@ -315,7 +368,7 @@ static int enter(W *w, const newsdoc_node *n) {
     break;
   }
   case NEWSDOC_NODE_PARAGRAPH:
-    if (tight_para(n) && !needs_attrs(n, p)) {
+    if (tight_para(n) && !needs_attrs(w, n, p)) {
       f = child_frame(w, n, p, 0);
       f.close = "";
     } else {
@@ -442,7 +495,7 @@ static int enter(W *w, const newsdoc_node *n) {
     put_raw(w, n, 1);
     return 0;
   case NEWSDOC_NODE_TEXT:
-    if (n->literal) put_text(w, n->literal, n->literal_len, p->rdir);
+    if (n->literal) put_text_node(w, n, p->rdir);
     return 0;
   case NEWSDOC_NODE_CODE:
     nd_buf_puts(b, "<code");
@@ -483,7 +536,8 @@ static int enter(W *w, const newsdoc_node *n) {
   case NEWSDOC_NODE_SPAN: {
     const char *tag = n->type == NEWSDOC_NODE_EMPH ? "em" : n->type == NEWSDOC_NODE_STRONG ? "strong"
                       : n->type == NEWSDOC_NODE_QUOTED ? "q" : "span";
-    nd_buf_printf(b, "<%s", tag);
+    nd_buf_putc(b, '<');
+    nd_buf_puts(b, tag);
     f = child_frame(w, n, p, 1);
     nd_buf_putc(b, '>');
     f.close = n->type == NEWSDOC_NODE_EMPH ? "</em>" : n->type == NEWSDOC_NODE_STRONG ? "</strong>"
@@ -497,7 +551,7 @@ static int enter(W *w, const newsdoc_node *n) {
       if (a->type == NEWSDOC_NODE_LINK) nested = 1;
     if (!n->url || nested || nd_html_url_unsafe(n->url)) {
       if (n->url && !nested) newsdoc_ctx_warn(w->ctx, "html: unsafe link \"%.60s\" written as plain text", n->url);
-      if (needs_attrs(n, p)) {
+      if (needs_attrs(w, n, p)) {
         nd_buf_puts(b, "<span");
         f = child_frame(w, n, p, 1);
         nd_buf_putc(b, '>');
@@ -532,7 +586,8 @@ static int enter(W *w, const newsdoc_node *n) {
 static void leave(W *w) {
   frame *f = &w->st[--w->nst];
   if (f->heading_tag) {
-    nd_buf_printf(w->b, "</h%d>\n", f->heading_tag);
+    if (f->heading_tag >= 1 && f->heading_tag <= 6) nd_buf_puts(w->b, H_CLOSE[f->heading_tag]);
+    else nd_buf_printf(w->b, "</h%d>\n", f->heading_tag);
     return;
   }
   if (f->cr_close) cr(w->b);
@@ -761,7 +816,7 @@ int nd_html_render(const newsdoc_doc *doc, nd_buf *out, const nd_html_opts *o, n
      * Arabic article without metadata still reads right to left (and reads
      * back the same: the reader does the same from the text) */
     size_t l = 0, r = 0;
-    count_dirs(doc->root, &l, &r);
+    count_dirs(NULL, doc->root, &l, &r);
     if (r > l) dir = NEWSDOC_DIR_RTL;
   }
   int header = !o->fragment && o->with_title_header && newsdoc_meta_get(doc, NEWSDOC_META_TITLE);
@@ -801,6 +856,24 @@ int nd_html_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   o.embed_media = newsdoc_options_get_bool(opts, "embed-media", 1);
   o.media_prefix = "media/";
   o.with_title_header = 1;
+  if (!sink->fn && sink->buf && !sink->buf->len && !sink->buf->failed && !sink->written && !sink->error) {
+    /* Writing into an empty memory buffer (newsdoc_write): render straight
+     * into it rather than copying the page over afterwards (a large page
+     * is as many bytes again to copy and to fault in), then apply the
+     * size limit as newsdoc_sink_write() would have. */
+    nd_buf *b = sink->buf;
+    int rc = nd_html_render(doc, b, &o, ctx); /* ENOMEM when b failed */
+    if (!rc && b->len > sink->limit) {
+      sink->error = NEWSDOC_ELIMIT_SIZE;
+      rc = newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "output: larger than max-output-size (%llu bytes)", sink->limit);
+    }
+    if (rc) {
+      nd_buf_free(b);
+      return rc;
+    }
+    sink->written = b->len;
+    return 0;
+  }
   nd_buf b = ND_BUF_INIT;
   int rc = nd_html_render(doc, &b, &o, ctx);
   if (!rc) rc = nd_sink_put_buf(sink, &b);

@@ -632,8 +632,9 @@ static int normal_text(md_reader *r, const char *s, size_t n) {
   const char *end = r->src + r->srclen;
   size_t start = 0;
   for (size_t i = 0; i < n; i++) {
-    if (s[i] != '[') continue;
-    const char *p = s + i;
+    const char *p = memchr(s + i, '[', n - i);
+    if (!p) break;
+    i = (size_t)(p - s);
     if (p + 3 >= end || p[1] != '^') continue;
     size_t bs = 0;
     for (const char *q = p; q > r->src && q[-1] == '\\'; q--) bs++;
@@ -845,8 +846,8 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
   size_t flen = 0;
   size_t i = 0;
   while (i < len) {
-    size_t le = i;
-    while (le < len && src[le] != '\n') le++;
+    const char *nl = memchr(src + i, '\n', len - i);
+    size_t le = nl ? (size_t)(nl - src) : len;
     size_t next = le < len ? le + 1 : le;
     const char *line = src + i;
     size_t ll = le - i;
@@ -871,8 +872,8 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
       size_t blanks = 0, j = next;
       int prev_text = !is_blank(line + co, ll - co);
       while (j < len) {
-        size_t e2 = j;
-        while (e2 < len && src[e2] != '\n') e2++;
+        const char *nl2 = memchr(src + j, '\n', len - j);
+        size_t e2 = nl2 ? (size_t)(nl2 - src) : len;
         const char *l2 = src + j;
         size_t n2 = e2 - j, dummy;
         size_t nx = e2 < len ? e2 + 1 : e2;
@@ -1132,18 +1133,40 @@ static int quick_clean(const unsigned char *s, size_t len) {
       continue;
     }
     if (c >= 0xC2 && c <= 0xDF) {
+      /* Arabic, Hebrew or Persian words: safe two-byte letters and single
+       * ASCII bytes (spaces) in a tight loop; anything else falls through
+       * to the checks below. */
+      while (i + 1 < len) {
+        unsigned a = s[i], b = s[i + 1];
+        if (a < 0x80) {
+          i++;
+          prev_ccc = 0;
+          continue;
+        }
+        if (a - 0xC2u > 0xDFu - 0xC2u || (b & 0xC0) != 0x80) break;
+        unsigned cp = ((a & 0x1Fu) << 6) | (b & 0x3Fu);
+        if (!(NFC_SAFE_2B[cp >> 3] & (1u << (cp & 7)))) break;
+        prev_ccc = 0;
+        i += 2;
+      }
+      if (i >= len) break;
+      c = s[i];
+      if (c < 0x80) continue;
+      if (c < 0xC2 || c > 0xDF) continue;
       if (i + 1 >= len || (s[i + 1] & 0xC0) != 0x80) return 0;
       unsigned cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
       i += 2;
+      if (NFC_SAFE_2B[cp >> 3] & (1u << (cp & 7))) { /* the common case first (no haraka is in the table) */
+        prev_ccc = 0;
+        continue;
+      }
       if (cp >= 0x64B && cp <= 0x652) {
         unsigned ccc = 27 + (cp - 0x64B);
         if (prev_ccc > ccc) return 0;
         prev_ccc = ccc;
         continue;
       }
-      if (!(NFC_SAFE_2B[cp >> 3] & (1u << (cp & 7)))) return 0;
-      prev_ccc = 0;
-      continue;
+      return 0;
     }
     if (c >= 0xE0 && c <= 0xEF) {
       if (i + 2 >= len || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80) return 0;
