@@ -51,6 +51,23 @@ int nd_nfc_quick(const char *s, size_t len) {
       }
       continue;
     }
+    /* Arabic, Hebrew or Persian words: two-byte letters (NFC_QC=Yes,
+     * ccc 0) and single ASCII bytes in a tight loop */
+    while (i + 1 < len) {
+      unsigned a = u[i], b = u[i + 1];
+      if (a < 0x80) {
+        i++;
+        prev_ccc = 0;
+        continue;
+      }
+      if (a - 0xC2u > 0xDFu - 0xC2u || (b & 0xC0) != 0x80) break;
+      const nd_ucp *e = nd_ucp_get(((a & 0x1Fu) << 6) | (b & 0x3Fu));
+      if (e->ccc || !(e->flags & ND_UCP_NFC_YES)) break;
+      prev_ccc = 0;
+      i += 2;
+    }
+    if (i >= len) break;
+    if (u[i] < 0x80) continue;
     size_t at = i;
     uint32_t cp = nd_ucp_next(s, len, &i);
     const nd_ucp *e = nd_ucp_get(cp);
