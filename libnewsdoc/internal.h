@@ -152,8 +152,13 @@ struct newsdoc_ctx {
   size_t warnings;
   unsigned long long deadline_ms; /* 0: none */
   unsigned int check_counter;
+  nd_buf *input; /* the input's buffer when the library owns it (newsdoc_read_file), else NULL */
 };
 void nd_ctx_init(newsdoc_ctx *ctx, const newsdoc_options *opts, const char *format, const char *filename);
+/* A reader that has made its own copy of the whole input may call this to
+ * free the input early when the library owns it (no-op otherwise); the
+ * `data` it was given must not be used afterwards. */
+void nd_ctx_release_input(newsdoc_ctx *ctx);
 
 typedef int (*nd_sink_fn)(const void *data, size_t len, void *userdata);
 struct newsdoc_sink {
