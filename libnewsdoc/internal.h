@@ -91,21 +91,52 @@ void nd_base64_encode(nd_buf *b, const void *data, size_t len);
 int nd_base64_decode(nd_buf *out, const char *s, size_t len);
 
 /* ---- the model's internals (core/node.c, core/doc.c) ---------------------- */
+/* Attributes few nodes carry, allocated with the first of them set (see
+ * nd_node_ext_get); read them through nd_url() etc. */
+typedef struct nd_node_ext {
+  char *url, *title, *info, *id;
+  uint8_t *aligns; /* TABLE: newsdoc_align per column */
+  size_t naligns;
+} nd_node_ext;
+
+/* Kept small: a large input has one node for every few dozen bytes.  A
+ * TEXT node made by nd_node_add_text carries its literal in the same
+ * allocation (just after the struct); code may change a literal in place
+ * within literal_len but must grow or replace it only through node.c
+ * (newsdoc_node_set_literal, nd_node_append_literal). */
 struct newsdoc_node {
   struct newsdoc_node *parent, *first, *last, *prev, *next;
   uint8_t type;
   uint8_t dir;
   uint8_t list_type;
-  uint8_t flags; /* ND_NODE_TIGHT, ND_NODE_HEADER */
-  int level;     /* SECTION */
-  int start;     /* LIST */
-  int colspan, rowspan;
+  uint8_t flags;             /* ND_NODE_TIGHT, ND_NODE_HEADER */
+  uint16_t colspan, rowspan; /* TABLE_CELL: 1..1000 */
+  int level;                 /* SECTION */
+  int start;                 /* LIST */
   char *literal;
   size_t literal_len;
-  char *url, *title, *info, *id, *lang;
-  uint8_t *aligns; /* TABLE: newsdoc_align per column */
-  size_t naligns;
+  char *lang;
+  nd_node_ext *ext; /* NULL while none of its attributes is set */
 };
+/* The node's ext, allocated (zeroed) when missing; NULL with ENOMEM set. */
+nd_node_ext *nd_node_ext_get(newsdoc_node *n);
+static inline char *nd_url(const newsdoc_node *n) { return n->ext ? n->ext->url : NULL; }
+static inline char *nd_title(const newsdoc_node *n) { return n->ext ? n->ext->title : NULL; }
+static inline char *nd_info(const newsdoc_node *n) { return n->ext ? n->ext->info : NULL; }
+static inline char *nd_id(const newsdoc_node *n) { return n->ext ? n->ext->id : NULL; }
+static inline const uint8_t *nd_aligns(const newsdoc_node *n) { return n->ext ? n->ext->aligns : NULL; }
+static inline size_t nd_naligns(const newsdoc_node *n) { return n->ext ? n->ext->naligns : 0; }
+/* Set (copy) or clear one of the ext strings: 0 or NEWSDOC_ENOMEM (set). */
+int nd_node_set_url(newsdoc_node *n, const char *s);
+int nd_node_set_title(newsdoc_node *n, const char *s);
+int nd_node_set_info(newsdoc_node *n, const char *s);
+int nd_node_set_id(newsdoc_node *n, const char *s);
+/* The same, taking ownership of s (nd_malloc'd; freed on failure). */
+int nd_node_take_url(newsdoc_node *n, char *s);
+int nd_node_take_info(newsdoc_node *n, char *s);
+int nd_node_take_id(newsdoc_node *n, char *s);
+/* Append to a node's literal (any literal-carrying node): 0 or ENOMEM. */
+int nd_node_append_literal(newsdoc_node *n, const char *s, size_t len);
 #define ND_NODE_TIGHT 0x1
 #define ND_NODE_HEADER 0x2
 

@@ -470,7 +470,7 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
       break;
     case NEWSDOC_NODE_IMAGE: {
       fmt_at(w, n, block, para_dir, &f);
-      write_picture(w, n->url, n->title, "");
+      write_picture(w, nd_url(n), nd_title(n), "");
       break;
     }
     case NEWSDOC_NODE_NOTE:
@@ -503,22 +503,22 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
       }
       break;
     case NEWSDOC_NODE_RAW_INLINE:
-      newsdoc_ctx_warn(w->ctx, "docx: raw %s inline content dropped", n->info ? n->info : "");
+      newsdoc_ctx_warn(w->ctx, "docx: raw %s inline content dropped", nd_info(n) ? nd_info(n) : "");
       break;
     case NEWSDOC_NODE_LINK:
-      if (!link_depth && n->url && *n->url) {
-        if (n->url[0] == '#') {
+      if (!link_depth && nd_url(n) && *nd_url(n)) {
+        if (nd_url(n)[0] == '#') {
           nd_buf_puts(b, "<w:hyperlink w:anchor=\"");
-          esc_attr(b, n->url + 1);
+          esc_attr(b, nd_url(n) + 1);
           nd_buf_puts(b, "\"");
         } else {
-          const char *rid = rel_add(w, w->rels, "hyperlink", n->url, 1);
+          const char *rid = rel_add(w, w->rels, "hyperlink", nd_url(n), 1);
           if (!rid) return;
           nd_buf_printf(b, "<w:hyperlink r:id=\"%s\"", rid);
         }
-        if (n->title && *n->title) {
+        if (nd_title(n) && *nd_title(n)) {
           nd_buf_puts(b, " w:tooltip=\"");
-          esc_attr(b, n->title);
+          esc_attr(b, nd_title(n));
           nd_buf_puts(b, "\"");
         }
         nd_buf_puts(b, " w:history=\"1\">");
@@ -542,7 +542,7 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
     }
     if (descend) {
       /* an empty container: close it now */
-      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && n->url && *n->url) nd_buf_puts(b, "</w:hyperlink>");
+      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && nd_url(n) && *nd_url(n)) nd_buf_puts(b, "</w:hyperlink>");
       if (n->type == NEWSDOC_NODE_QUOTED) {
         fmt_at(w, n, block, para_dir, &f);
         put_text(w, &f, "\xE2\x80\x9D", 3);
@@ -551,7 +551,7 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
     while (n && n != block && !n->next) {
       n = n->parent;
       if (n == block) { n = NULL; break; }
-      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && n->url && *n->url) nd_buf_puts(b, "</w:hyperlink>");
+      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && nd_url(n) && *nd_url(n)) nd_buf_puts(b, "</w:hyperlink>");
       if (n->type == NEWSDOC_NODE_QUOTED) {
         fmt f2;
         fmt_at(w, n, block, para_dir, &f2);
@@ -733,7 +733,7 @@ static void write_table(dw *w, const newsdoc_node *t) {
       memset(&p, 0, sizeof p);
       p.dir = block_dir(w, cell);
       p.style = w->in_note ? "FootnoteText" : "Compact";
-      open_para(w, &p, cell->id);
+      open_para(w, &p, nd_id(cell));
       write_inlines(w, cell, p.dir);
       nd_buf_puts(b, "</w:p></w:tc>");
       for (int k = 0; k < cell->colspan && c + (size_t)k < cap; k++) {
@@ -755,7 +755,7 @@ static void write_code_block(dw *w, const newsdoc_node *n) {
   context_ppr(w, n, &p, "SourceCode");
   if (!w->in_note && !p.num_id && strcmp(p.style, "ListParagraph")) p.style = "SourceCode";
   p.dir = 1;
-  open_para(w, &p, n->id);
+  open_para(w, &p, nd_id(n));
   size_t len = n->literal_len;
   const char *s = n->literal ? n->literal : "";
   if (len && s[len - 1] == '\n') len--;
@@ -782,7 +782,7 @@ static void write_leaf(dw *w, const newsdoc_node *n) {
     p.dir = block_dir(w, n);
     p.style = style;
     if (w->in_note) p.style = "FootnoteText";
-    const char *bm = n->id ? n->id : (n->parent ? n->parent->id : NULL);
+    const char *bm = nd_id(n) ? nd_id(n) : (n->parent ? nd_id(n->parent) : NULL);
     open_para(w, &p, bm);
     write_inlines(w, n, p.dir);
     nd_buf_puts(b, "</w:p>");
@@ -790,15 +790,15 @@ static void write_leaf(dw *w, const newsdoc_node *n) {
   }
   case NEWSDOC_NODE_PARAGRAPH:
     context_ppr(w, n, &p, "BodyText");
-    open_para(w, &p, n->id);
+    open_para(w, &p, nd_id(n));
     write_inlines(w, n, p.dir);
     nd_buf_puts(b, "</w:p>");
     break;
   case NEWSDOC_NODE_FIGURE: {
     context_ppr(w, n, &p, "CaptionedFigure");
     if (!strcmp(p.style, "BodyText")) p.style = "CaptionedFigure";
-    open_para(w, &p, n->id);
-    write_picture(w, n->url, n->title, "");
+    open_para(w, &p, nd_id(n));
+    write_picture(w, nd_url(n), nd_title(n), "");
     nd_buf_puts(b, "</w:p>");
     if (n->first && n->first->type == NEWSDOC_NODE_CAPTION) {
       context_ppr(w, n->first, &p, "Caption");
@@ -819,11 +819,11 @@ static void write_leaf(dw *w, const newsdoc_node *n) {
   case NEWSDOC_NODE_THEMATIC_BREAK:
     context_ppr(w, n, &p, "BodyText");
     p.border_bottom = 1;
-    open_para(w, &p, n->id);
+    open_para(w, &p, nd_id(n));
     nd_buf_puts(b, "</w:p>");
     break;
   case NEWSDOC_NODE_RAW_BLOCK:
-    newsdoc_ctx_warn(w->ctx, "docx: raw %s block dropped", n->info ? n->info : "");
+    newsdoc_ctx_warn(w->ctx, "docx: raw %s block dropped", nd_info(n) ? nd_info(n) : "");
     break;
   default:
     break;

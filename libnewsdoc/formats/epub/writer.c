@@ -270,7 +270,7 @@ static int index_ids(wstate *w) {
     const newsdoc_node *c = w->chunks[k].first;
     for (size_t i = 0; i < w->chunks[k].count; i++, c = c->next) {
       for (newsdoc_node *n = (newsdoc_node *)c; n; n = walk_next(n, c)) {
-        if (!n->id) continue;
+        if (!nd_id(n)) continue;
         if (w->nids == w->capids) {
           size_t nc = w->capids ? w->capids * 2 : 32;
           char **a = nd_realloc(w->ids, nc * sizeof *a);
@@ -281,7 +281,7 @@ static int index_ids(wstate *w) {
           w->id_chunk = b;
           w->capids = nc;
         }
-        w->ids[w->nids] = n->id;
+        w->ids[w->nids] = nd_id(n);
         w->id_chunk[w->nids++] = k;
       }
     }
@@ -414,7 +414,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
   newsdoc_node **fix = NULL;
   for (newsdoc_node *n = body; n; n = walk_next(n, body)) {
     if (!(n->type == NEWSDOC_NODE_IMAGE || n->type == NEWSDOC_NODE_FIGURE || n->type == NEWSDOC_NODE_LINK) ||
-        !n->url)
+        !nd_url(n))
       continue;
     if (nfix == cap) {
       size_t nc = cap ? cap * 2 : 16;
@@ -431,7 +431,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
   int rc = 0;
   for (size_t i = 0; i < nfix && !rc; i++) {
     newsdoc_node *n = fix[i];
-    const char *u = n->url;
+    const char *u = nd_url(n);
     if (n->type == NEWSDOC_NODE_LINK) {
       if (u[0] == '#') {
         long c = u[1] ? find_id(w, u + 1) : -1;
@@ -441,10 +441,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
           nd_buf_printf(&b, "%s%s", w->book.chapters[c].href + strlen("text/"), u);
           char *s = nd_buf_detach(&b, NULL);
           if (!s) rc = nd_oom("epub writer");
-          else {
-            nd_free(n->url);
-            n->url = s;
-          }
+          else rc = nd_node_take_url(n, s);
           continue;
         }
         newsdoc_ctx_warn(w->ctx, "link to \"%s\": no such id in the document; written as text", u);
@@ -471,8 +468,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
           rc = nd_oom("epub writer");
           break;
         }
-        nd_free(n->url);
-        n->url = s;
+        if ((rc = nd_node_take_url(n, s))) break;
         continue;
       }
     } else if (!strncmp(u, "media:", 6)) {
@@ -483,8 +479,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
     }
     /* -2/-3: refused (warned in use_media) */
     if (n->type == NEWSDOC_NODE_FIGURE) {
-      nd_free(n->url);
-      n->url = NULL;
+      nd_node_set_url(n, NULL); /* clearing: cannot fail */
     } else if (has_scheme(u) && strncmp(u, "data:", 5) && strncmp(u, "media:", 6)) {
       /* remote image -> link with the alt text */
       newsdoc_node *link = nd_node_alloc(NEWSDOC_NODE_LINK);
@@ -493,14 +488,14 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
         rc = nd_oom("epub writer");
         break;
       }
-      const char *alt = n->title && *n->title ? n->title : u;
+      const char *alt = nd_title(n) && *nd_title(n) ? nd_title(n) : u;
       if (!nd_node_add_text(link, alt, strlen(alt))) {
         rc = nd_oom("epub writer");
         break;
       }
       newsdoc_node_free(n);
     } else {
-      const char *alt = n->title;
+      const char *alt = nd_title(n);
       if (alt && *alt) {
         newsdoc_node *t = nd_node_alloc(NEWSDOC_NODE_TEXT);
         if (!t || newsdoc_node_set_literal(t, alt, strlen(alt)) || newsdoc_node_insert_before(n, t)) {
