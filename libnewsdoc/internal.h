@@ -244,6 +244,26 @@ typedef struct nd_zipw nd_zipw;
 int nd_zipw_new(nd_zipw **out, long long mtime);
 /* store: 1 to store uncompressed (EPUB's mimetype), 0 to deflate. */
 int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store);
+/* A part deflated ahead of time, piece by piece, exactly as nd_zipw_add
+ * would deflate it whole: only the compressed bytes are kept, so a large
+ * part never has to be held in memory uncompressed.  Zero-initialise
+ * (ND_ZPART_INIT), nd_zpart_put() the data in any number of pieces, then
+ * nd_zipw_add_zpart() (which finishes it if nd_zpart_finish was not called); the part must live until the archive is finished,
+ * then nd_zpart_free(). */
+typedef struct nd_zpart {
+  nd_buf z;        /* the raw deflate stream */
+  size_t size;     /* uncompressed bytes */
+  uint32_t crc;    /* CRC-32 of the uncompressed bytes */
+  void *strm;      /* the deflate state until the stream is finished */
+} nd_zpart;
+#define ND_ZPART_INIT {ND_BUF_INIT, 0, 0, NULL}
+int nd_zpart_put(nd_zpart *p, const void *data, size_t len); /* 0 or NEWSDOC_ENOMEM (set) */
+/* Ends the stream and frees the deflate state (about 400 KB): call it as
+ * soon as the last piece is in when several parts are kept. */
+int nd_zpart_finish(nd_zpart *p);
+void nd_zpart_free(nd_zpart *p);
+/* Finishes the stream and adds it as the entry `name` (deflated). */
+int nd_zipw_add_zpart(nd_zipw *w, const char *name, nd_zpart *p);
 /* Finish the archive and write it to the sink; frees the writer. */
 int nd_zipw_finish(nd_zipw *w, newsdoc_sink *sink);
 void nd_zipw_free(nd_zipw *w);

@@ -108,6 +108,7 @@ typedef struct dw {
   int doc_rtl;
   const char *doc_lang;
   nd_buf *out;        /* the part being written */
+  nd_zpart *spill;    /* when set, out is deflated into it as it grows */
   relset *rels;       /* its relationships */
   relset doc_rels, note_rels;
   nd_buf abstracts, nums;
@@ -127,6 +128,15 @@ typedef struct dw {
 
 static void fail(dw *w, int rc) {
   if (!w->rc) w->rc = rc;
+}
+
+/* Moves what the part has so far into its deflated form (w->spill), so
+ * that a large document.xml is never held whole. */
+static void spill_out(dw *w) {
+  if (!w->spill || w->out->failed || w->rc) return;
+  int rc = nd_zpart_put(w->spill, w->out->data, w->out->len);
+  nd_buf_clear(w->out);
+  if (rc) fail(w, rc);
 }
 
 static void esc(nd_buf *b, const char *s) {
@@ -886,6 +896,7 @@ static void write_blocks(dw *w, const newsdoc_node *root) {
       if (n->type == NEWSDOC_NODE_LIST) w->nlstack--;
     } else {
       write_leaf(w, n);
+      if (w->spill && w->out->len >= (256u << 10)) spill_out(w);
     }
     while (n && !n->next) {
       n = n->parent;
@@ -1116,10 +1127,12 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   nd_buf_init(&w.nums);
   nd_buf *all[] = {&docx, &notes, &styles, &numbering, &settings, &core, &app, &ctypes, &rootrels, &docrels, &noterels};
   nd_zipw *z = NULL;
+  nd_zpart docz = ND_ZPART_INIT;
   int rc = 0;
 
   /* word/document.xml */
   w.out = &docx;
+  w.spill = &docz;
   w.rels = &w.doc_rels;
   nd_buf_puts(&docx, XML_DECL "<w:document" W_NS_DECLS "><w:body>");
   meta_para(&w, "Title", newsdoc_meta_get(doc, NEWSDOC_META_TITLE));
@@ -1136,6 +1149,8 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
                      "<w:cols w:space=\"708\"/>");
   if (w.doc_rtl) nd_buf_puts(&docx, "<w:bidi/>");
   nd_buf_puts(&docx, "<w:docGrid w:linePitch=\"360\"/></w:sectPr></w:body></w:document>");
+  spill_out(&w);
+  w.spill = NULL;
 
   /* word/footnotes.xml */
   if (!w.rc && w.nnotes) {
@@ -1245,6 +1260,10 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     {"word/styles.xml", &styles}, {"word/numbering.xml", &numbering}, {"word/settings.xml", &settings},
     {"word/footnotes.xml", &notes}, {"word/_rels/footnotes.xml.rels", &noterels}};
   for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+    if (parts[i].b == &docx) { /* deflated already */
+      if ((rc = nd_zipw_add_zpart(z, parts[i].name, &docz))) goto done;
+      continue;
+    }
     if (!parts[i].b->len) continue;
     if ((rc = nd_zipw_add(z, parts[i].name, parts[i].b->data, parts[i].b->len, 0))) goto done;
   }
@@ -1257,6 +1276,7 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
 
 done:
   nd_zipw_free(z);
+  nd_zpart_free(&docz);
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) nd_buf_free(all[i]);
   nd_buf_free(&w.abstracts);
   nd_buf_free(&w.nums);

@@ -558,8 +558,8 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   nd_zipw *z = NULL;
   /* nd_zipw_add keeps a pointer to the data until the archive is finished,
    * so every part has its own buffer that lives until then. */
-  nd_buf b = ND_BUF_INIT, opf = ND_BUF_INIT, nav = ND_BUF_INIT, ncx = ND_BUF_INIT;
-  nd_buf *pages = NULL;
+  nd_buf b = ND_BUF_INIT, opf = ND_BUF_INIT, nav = ND_BUF_INIT, ncx = ND_BUF_INIT, page = ND_BUF_INIT;
+  nd_zpart *pages = NULL; /* deflated as soon as written: a large book is not held whole */
   int rc = 0;
 
   /* language */
@@ -676,7 +676,10 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     goto out;
   }
   for (size_t k = 0; k < w.nchunks && !rc; k++) {
-    rc = render_chunk(&w, k, &pages[k]);
+    rc = render_chunk(&w, k, &page);
+    if (!rc) rc = nd_zpart_put(&pages[k], page.data, page.len);
+    if (!rc) rc = nd_zpart_finish(&pages[k]);
+    nd_buf_clear(&page);
     if (!rc) rc = newsdoc_ctx_check(ctx);
   }
   if (!rc) {
@@ -694,7 +697,7 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   char path[128];
   for (size_t k = 0; k < w.nchunks && !rc; k++) {
     snprintf(path, sizeof path, ND_EPUB_DIR "%s", bk->chapters[k].href);
-    rc = nd_zipw_add(z, path, pages[k].data, pages[k].len, 0);
+    rc = nd_zipw_add_zpart(z, path, &pages[k]);
   }
   for (size_t i = 0; i < bk->nres && !rc; i++) {
     snprintf(path, sizeof path, ND_EPUB_DIR "%s", bk->res[i].href);
@@ -708,8 +711,9 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
 out:
   nd_zipw_free(z);
   if (pages)
-    for (size_t k = 0; k < w.nchunks; k++) nd_buf_free(&pages[k]);
+    for (size_t k = 0; k < w.nchunks; k++) nd_zpart_free(&pages[k]);
   nd_free(pages);
+  nd_buf_free(&page);
   nd_buf_free(&b);
   nd_buf_free(&opf);
   nd_buf_free(&nav);
