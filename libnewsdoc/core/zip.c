@@ -473,7 +473,9 @@ int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int 
 
 static voidpf z_alloc(voidpf opaque, uInt items, uInt size) {
   (void)opaque;
-  return nd_calloc(items, size);
+  /* zlib needs no zeroed memory: no memset of its 400 KB per stream */
+  if (size && items > (size_t)-1 / size) return NULL;
+  return nd_malloc((size_t)items * size);
 }
 static void z_free(voidpf opaque, voidpf p) {
   (void)opaque;
