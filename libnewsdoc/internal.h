@@ -248,8 +248,10 @@ int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int 
  * would deflate it whole: only the compressed bytes are kept, so a large
  * part never has to be held in memory uncompressed.  Zero-initialise
  * (ND_ZPART_INIT), nd_zpart_put() the data in any number of pieces, then
- * nd_zipw_add_zpart() (which finishes it if nd_zpart_finish was not called); the part must live until the archive is finished,
- * then nd_zpart_free(). */
+ * nd_zipw_add_zpart() (which finishes it if nd_zpart_finish was not
+ * called).  The part must live until the archive is finished (its
+ * compressed bytes are freed as the archive takes them), then
+ * nd_zpart_free(). */
 typedef struct nd_zpart {
   nd_buf z;        /* the raw deflate stream */
   size_t size;     /* uncompressed bytes */

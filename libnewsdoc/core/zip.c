@@ -548,9 +548,11 @@ void nd_zpart_free(nd_zpart *p) {
 }
 
 /* A libzip source serving a part's compressed bytes, saying they are
- * deflated already: libzip copies them as they are. */
+ * deflated already: libzip copies them as they are into the archive, and
+ * the part's bytes are freed once copied (zip_close reads each source
+ * once; stat still answers from the part's sizes). */
 typedef struct zpart_src {
-  const nd_zpart *p;
+  nd_zpart *p;
   size_t pos;
   zip_error_t err;
 } zpart_src;
@@ -559,6 +561,10 @@ static zip_int64_t zpart_cb(void *ud, void *data, zip_uint64_t len, zip_source_c
   zpart_src *s = ud;
   switch (cmd) {
   case ZIP_SOURCE_OPEN:
+    if (s->p->z.len && !s->p->z.data) { /* read once already: cannot serve it again */
+      zip_error_set(&s->err, ZIP_ER_INTERNAL, 0);
+      return -1;
+    }
     s->pos = 0;
     return 0;
   case ZIP_SOURCE_READ: {
@@ -569,6 +575,11 @@ static zip_int64_t zpart_cb(void *ud, void *data, zip_uint64_t len, zip_source_c
     return (zip_int64_t)n;
   }
   case ZIP_SOURCE_CLOSE:
+    if (s->pos == s->p->z.len) { /* all copied: the archive holds them now */
+      nd_free(s->p->z.data);
+      s->p->z.data = NULL;
+      s->p->z.cap = 0;
+    }
     return 0;
   case ZIP_SOURCE_STAT: {
     if (len < sizeof(zip_stat_t)) return -1;
@@ -609,10 +620,15 @@ int nd_zpart_finish(nd_zpart *p) {
   int rc = zpart_run(p, Z_FINISH);
   zpart_end(p);
   if (rc) return rc;
-  /* give back the slack of the last 64 KiB step (many small parts add up) */
-  char *shrunk = nd_realloc(p->z.data, p->z.len + 1);
-  if (shrunk) {
-    p->z.data = shrunk;
+  /* Give back the slack of the last 64 KiB step: many small parts add up.
+   * A copy, not a shrinking realloc, which would leave a hole behind each
+   * part that the next part's 64 KiB cannot use. */
+  char *exact = nd_malloc(p->z.len + 1);
+  if (exact) {
+    memcpy(exact, p->z.data, p->z.len);
+    exact[p->z.len] = 0;
+    nd_free(p->z.data);
+    p->z.data = exact;
     p->z.cap = p->z.len + 1;
   }
   return 0;
