@@ -305,6 +305,7 @@ typedef struct nd_html_opts {
   int embed_media;  /* 1: images as data: URIs; 0: "media:NAME" -> media_prefix + NAME */
   const char *media_prefix; /* e.g. "images/" (EPUB) */
   int with_title_header; /* write the <header> with title/byline */
+  newsdoc_sink *sink; /* when set, the output goes to it as it grows; `out` keeps only a tail to write */
 } nd_html_opts;
 int nd_html_render(const newsdoc_doc *doc, nd_buf *out, const nd_html_opts *o, newsdoc_ctx *ctx);
 /* Parse HTML (is_xhtml 0) or XHTML (1) content and append its blocks

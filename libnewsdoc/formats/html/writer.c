@@ -540,6 +540,18 @@ static void leave(W *w) {
 }
 
 /* Render the children of `root` under the frame `base`. */
+/* Writes all the output but its last bytes (cr() and put_notes() look
+ * back at them) to the sink, so that a large page is never held whole. */
+static int spill(W *w) {
+  nd_buf *b = w->b;
+  size_t keep = 16, n = b->len - keep;
+  int rc = newsdoc_sink_write(w->o->sink, b->data, n);
+  memmove(b->data, b->data + n, keep);
+  b->len = keep;
+  b->data[keep] = 0;
+  return rc;
+}
+
 static int walk(W *w, const newsdoc_node *root, frame base) {
   size_t floor = w->nst;
   int rc = push(w, base);
@@ -549,6 +561,7 @@ static int walk(W *w, const newsdoc_node *root, frame base) {
   while (x) {
     if ((++counter & 1023) == 0 && (rc = newsdoc_ctx_check(w->ctx))) break;
     if (w->b->failed) { rc = nd_oom("html: output"); break; }
+    if (w->o->sink && w->b->len >= (256u << 10) && (rc = spill(w))) break;
     int r = enter(w, x);
     if (r < 0) { rc = r; break; }
     if (r == 1 && x->first) {
@@ -801,6 +814,7 @@ int nd_html_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   o.embed_media = newsdoc_options_get_bool(opts, "embed-media", 1);
   o.media_prefix = "media/";
   o.with_title_header = 1;
+  o.sink = sink;
   nd_buf b = ND_BUF_INIT;
   int rc = nd_html_render(doc, &b, &o, ctx);
   if (!rc) rc = nd_sink_put_buf(sink, &b);
