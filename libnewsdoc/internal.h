@@ -99,21 +99,52 @@ void nd_base64_encode(nd_buf *b, const void *data, size_t len);
 int nd_base64_decode(nd_buf *out, const char *s, size_t len);
 
 /* ---- the model's internals (core/node.c, core/doc.c) ---------------------- */
+/* Attributes few nodes carry, allocated with the first of them set (see
+ * nd_node_ext_get); read them through nd_url() etc. */
+typedef struct nd_node_ext {
+  char *url, *title, *info, *id;
+  uint8_t *aligns; /* TABLE: newsdoc_align per column */
+  size_t naligns;
+} nd_node_ext;
+
+/* Kept small: a large input has one node for every few dozen bytes.  A
+ * TEXT node made by nd_node_add_text carries its literal in the same
+ * allocation (just after the struct); code may change a literal in place
+ * within literal_len but must grow or replace it only through node.c
+ * (newsdoc_node_set_literal, nd_node_append_literal). */
 struct newsdoc_node {
   struct newsdoc_node *parent, *first, *last, *prev, *next;
   uint8_t type;
   uint8_t dir;
   uint8_t list_type;
-  uint8_t flags; /* ND_NODE_TIGHT, ND_NODE_HEADER */
-  int level;     /* SECTION */
-  int start;     /* LIST */
-  int colspan, rowspan;
+  uint8_t flags;             /* ND_NODE_TIGHT, ND_NODE_HEADER */
+  uint16_t colspan, rowspan; /* TABLE_CELL: 1..1000 */
+  int level;                 /* SECTION */
+  int start;                 /* LIST */
   char *literal;
   size_t literal_len;
-  char *url, *title, *info, *id, *lang;
-  uint8_t *aligns; /* TABLE: newsdoc_align per column */
-  size_t naligns;
+  char *lang;
+  nd_node_ext *ext; /* NULL while none of its attributes is set */
 };
+/* The node's ext, allocated (zeroed) when missing; NULL with ENOMEM set. */
+nd_node_ext *nd_node_ext_get(newsdoc_node *n);
+static inline char *nd_url(const newsdoc_node *n) { return n->ext ? n->ext->url : NULL; }
+static inline char *nd_title(const newsdoc_node *n) { return n->ext ? n->ext->title : NULL; }
+static inline char *nd_info(const newsdoc_node *n) { return n->ext ? n->ext->info : NULL; }
+static inline char *nd_id(const newsdoc_node *n) { return n->ext ? n->ext->id : NULL; }
+static inline const uint8_t *nd_aligns(const newsdoc_node *n) { return n->ext ? n->ext->aligns : NULL; }
+static inline size_t nd_naligns(const newsdoc_node *n) { return n->ext ? n->ext->naligns : 0; }
+/* Set (copy) or clear one of the ext strings: 0 or NEWSDOC_ENOMEM (set). */
+int nd_node_set_url(newsdoc_node *n, const char *s);
+int nd_node_set_title(newsdoc_node *n, const char *s);
+int nd_node_set_info(newsdoc_node *n, const char *s);
+int nd_node_set_id(newsdoc_node *n, const char *s);
+/* The same, taking ownership of s (nd_malloc'd; freed on failure). */
+int nd_node_take_url(newsdoc_node *n, char *s);
+int nd_node_take_info(newsdoc_node *n, char *s);
+int nd_node_take_id(newsdoc_node *n, char *s);
+/* Append to a node's literal (any literal-carrying node): 0 or ENOMEM. */
+int nd_node_append_literal(newsdoc_node *n, const char *s, size_t len);
 #define ND_NODE_TIGHT 0x1
 #define ND_NODE_HEADER 0x2
 
@@ -160,8 +191,13 @@ struct newsdoc_ctx {
   size_t warnings;
   unsigned long long deadline_ms; /* 0: none */
   unsigned int check_counter;
+  nd_buf *input; /* the input's buffer when the library owns it (newsdoc_read_file), else NULL */
 };
 void nd_ctx_init(newsdoc_ctx *ctx, const newsdoc_options *opts, const char *format, const char *filename);
+/* A reader that has made its own copy of the whole input may call this to
+ * free the input early when the library owns it (no-op otherwise); the
+ * `data` it was given must not be used afterwards. */
+void nd_ctx_release_input(newsdoc_ctx *ctx);
 
 typedef int (*nd_sink_fn)(const void *data, size_t len, void *userdata);
 struct newsdoc_sink {
@@ -216,6 +252,28 @@ typedef struct nd_zipw nd_zipw;
 int nd_zipw_new(nd_zipw **out, long long mtime);
 /* store: 1 to store uncompressed (EPUB's mimetype), 0 to deflate. */
 int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store);
+/* A part deflated ahead of time, piece by piece, exactly as nd_zipw_add
+ * would deflate it whole: only the compressed bytes are kept, so a large
+ * part never has to be held in memory uncompressed.  Zero-initialise
+ * (ND_ZPART_INIT), nd_zpart_put() the data in any number of pieces, then
+ * nd_zipw_add_zpart() (which finishes it if nd_zpart_finish was not
+ * called).  The part must live until the archive is finished (its
+ * compressed bytes are freed as the archive takes them), then
+ * nd_zpart_free(). */
+typedef struct nd_zpart {
+  nd_buf z;        /* the raw deflate stream */
+  size_t size;     /* uncompressed bytes */
+  uint32_t crc;    /* CRC-32 of the uncompressed bytes */
+  void *strm;      /* the deflate state until the stream is finished */
+} nd_zpart;
+#define ND_ZPART_INIT {ND_BUF_INIT, 0, 0, NULL}
+int nd_zpart_put(nd_zpart *p, const void *data, size_t len); /* 0 or NEWSDOC_ENOMEM (set) */
+/* Ends the stream and frees the deflate state (about 400 KB): call it as
+ * soon as the last piece is in when several parts are kept. */
+int nd_zpart_finish(nd_zpart *p);
+void nd_zpart_free(nd_zpart *p);
+/* Finishes the stream and adds it as the entry `name` (deflated). */
+int nd_zipw_add_zpart(nd_zipw *w, const char *name, nd_zpart *p);
 /* Finish the archive and write it to the sink; frees the writer. */
 int nd_zipw_finish(nd_zipw *w, newsdoc_sink *sink);
 void nd_zipw_free(nd_zipw *w);
@@ -255,6 +313,7 @@ typedef struct nd_html_opts {
   int embed_media;  /* 1: images as data: URIs; 0: "media:NAME" -> media_prefix + NAME */
   const char *media_prefix; /* e.g. "images/" (EPUB) */
   int with_title_header; /* write the <header> with title/byline */
+  newsdoc_sink *sink; /* when set, the output goes to it as it grows; `out` keeps only a tail to write */
 } nd_html_opts;
 int nd_html_render(const newsdoc_doc *doc, nd_buf *out, const nd_html_opts *o, newsdoc_ctx *ctx);
 /* Parse HTML (is_xhtml 0) or XHTML (1) content and append its blocks

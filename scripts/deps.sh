@@ -4,7 +4,7 @@
 set -euo pipefail
 what=${1:-test}
 build_pkgs=(build-essential cmake pkg-config libzip-dev libxml2-dev libicu-dev libmd4c-dev
-            libmd4c-html0-dev libyaml-dev libcriterion-dev zip unzip)
+            libmd4c-html0-dev libyaml-dev zlib1g-dev libcriterion-dev zip unzip)
 # The real consumers the tests call, and the tools of the hardening suite.
 test_pkgs=(pandoc epubcheck default-jre-headless chromium libreoffice-writer-nogui
            python3-cffi python3-pytest python3-distributed python3-docx

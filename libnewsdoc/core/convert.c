@@ -18,8 +18,10 @@ static int finish_error(int rc, const char *format) {
   return rc;
 }
 
-int newsdoc_read(newsdoc_doc **out, const char *data, size_t len, const char *format, const char *filename,
-                 const newsdoc_options *opts) {
+/* `owned`, when not NULL, holds `data`: the reader may free it early through
+ * nd_ctx_release_input(). */
+static int read_impl(newsdoc_doc **out, const char *data, size_t len, const char *format, const char *filename,
+                     const newsdoc_options *opts, nd_buf *owned) {
   if (!out || (!data && len)) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_read: NULL argument");
   *out = NULL;
   unsigned long long max = newsdoc_options_limit(opts, NEWSDOC_LIMIT_INPUT_SIZE);
@@ -38,6 +40,7 @@ int newsdoc_read(newsdoc_doc **out, const char *data, size_t len, const char *fo
   if (!f.read) return newsdoc_error_set(NEWSDOC_EUNSUPPORTED, "%s: this format cannot be read", f.name);
   newsdoc_ctx ctx;
   nd_ctx_init(&ctx, opts, f.name, filename);
+  ctx.input = owned;
   newsdoc_doc *doc = NULL;
   newsdoc_error_clear();
   rc = f.read(&doc, data, len, &ctx, f.userdata);
@@ -47,6 +50,11 @@ int newsdoc_read(newsdoc_doc **out, const char *data, size_t len, const char *fo
   }
   *out = doc;
   return 0;
+}
+
+int newsdoc_read(newsdoc_doc **out, const char *data, size_t len, const char *format, const char *filename,
+                 const newsdoc_options *opts) {
+  return read_impl(out, data, len, format, filename, opts, NULL);
 }
 
 /* Reads a whole file, never more than `max` bytes. */
@@ -93,7 +101,7 @@ int newsdoc_read_file(newsdoc_doc **out, const char *path, const char *format, c
   *out = NULL;
   nd_buf b = ND_BUF_INIT;
   int rc = slurp_file(path, newsdoc_options_limit(opts, NEWSDOC_LIMIT_INPUT_SIZE), &b);
-  if (!rc) rc = newsdoc_read(out, b.data ? b.data : "", b.len, format, path, opts);
+  if (!rc) rc = read_impl(out, b.data ? b.data : "", b.len, format, path, opts, b.data ? &b : NULL);
   nd_buf_free(&b);
   return rc;
 }

@@ -22,6 +22,10 @@ void nd_ctx_init(newsdoc_ctx *ctx, const newsdoc_options *opts, const char *form
   if (budget) ctx->deadline_ms = now_ms() + budget;
 }
 
+void nd_ctx_release_input(newsdoc_ctx *ctx) {
+  if (ctx && ctx->input) nd_buf_free(ctx->input);
+}
+
 const newsdoc_options *newsdoc_ctx_options(const newsdoc_ctx *ctx) { return ctx ? ctx->opts : NULL; }
 const char *newsdoc_ctx_option(const newsdoc_ctx *ctx, const char *key) { return newsdoc_options_get(ctx ? ctx->opts : NULL, key); }
 unsigned long long newsdoc_ctx_limit(const newsdoc_ctx *ctx, newsdoc_limit which) {

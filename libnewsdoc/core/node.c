@@ -82,9 +82,12 @@ static int is_container(newsdoc_node_type t) {
   }
 }
 
-newsdoc_node *nd_node_alloc(newsdoc_node_type type) {
-  newsdoc_node *n = nd_calloc(1, sizeof *n);
+/* A node with `extra` bytes after the struct (an inline literal). */
+static newsdoc_node *node_alloc_extra(newsdoc_node_type type, size_t extra) {
+  if (extra > (size_t)-1 - sizeof(newsdoc_node)) return NULL;
+  newsdoc_node *n = nd_malloc(sizeof *n + extra);
   if (!n) return NULL;
+  memset(n, 0, sizeof *n);
   n->type = (uint8_t)type;
   n->colspan = n->rowspan = 1;
   n->start = 1;
@@ -92,6 +95,10 @@ newsdoc_node *nd_node_alloc(newsdoc_node_type type) {
   n->flags = ND_NODE_TIGHT;
   return n;
 }
+
+newsdoc_node *nd_node_alloc(newsdoc_node_type type) { return node_alloc_extra(type, 0); }
+
+static int literal_inline(const newsdoc_node *n) { return n->literal == (const char *)(n + 1); }
 
 int newsdoc_node_new(newsdoc_node **out, newsdoc_node_type type) {
   if (!out) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_node_new: out is NULL");
@@ -103,14 +110,22 @@ int newsdoc_node_new(newsdoc_node **out, newsdoc_node_type type) {
 }
 
 static void free_fields(newsdoc_node *n) {
-  nd_free(n->literal);
-  nd_free(n->url);
-  nd_free(n->title);
-  nd_free(n->info);
-  nd_free(n->id);
+  if (!literal_inline(n)) nd_free(n->literal);
   nd_free(n->lang);
-  nd_free(n->aligns);
+  if (n->ext) {
+    nd_free(n->ext->url);
+    nd_free(n->ext->title);
+    nd_free(n->ext->info);
+    nd_free(n->ext->id);
+    nd_free(n->ext->aligns);
+    nd_free(n->ext);
+  }
   nd_free(n);
+}
+
+nd_node_ext *nd_node_ext_get(newsdoc_node *n) {
+  if (!n->ext && !(n->ext = nd_calloc(1, sizeof *n->ext))) nd_oom("node attribute");
+  return n->ext;
 }
 
 void newsdoc_node_unlink(newsdoc_node *n) {
@@ -237,6 +252,31 @@ int nd_node_set_str(char **slot, const char *s) {
   return 0;
 }
 
+/* Clearing an attribute never allocates the ext. */
+#define EXT_STR(NAME)                                                        \
+  int nd_node_set_##NAME(newsdoc_node *n, const char *s) {                   \
+    if (!s && !n->ext) return 0;                                             \
+    nd_node_ext *e = nd_node_ext_get(n);                                     \
+    return e ? nd_node_set_str(&e->NAME, s) : NEWSDOC_ENOMEM;                \
+  }
+EXT_STR(url)
+EXT_STR(title)
+EXT_STR(info)
+EXT_STR(id)
+
+#define EXT_TAKE(NAME)                                                       \
+  int nd_node_take_##NAME(newsdoc_node *n, char *s) {                        \
+    if (!s && !n->ext) return 0;                                             \
+    nd_node_ext *e = nd_node_ext_get(n);                                     \
+    if (!e) { nd_free(s); return NEWSDOC_ENOMEM; }                           \
+    nd_free(e->NAME);                                                        \
+    e->NAME = s;                                                             \
+    return 0;                                                                \
+  }
+EXT_TAKE(url)
+EXT_TAKE(info)
+EXT_TAKE(id)
+
 static int has_literal(int t) {
   return t == NEWSDOC_NODE_TEXT || t == NEWSDOC_NODE_CODE || t == NEWSDOC_NODE_CODE_BLOCK ||
          t == NEWSDOC_NODE_RAW_BLOCK || t == NEWSDOC_NODE_RAW_INLINE;
@@ -259,23 +299,28 @@ int newsdoc_node_set_literal(newsdoc_node *n, const char *data, size_t len) {
   if (!data && len) return newsdoc_error_set(NEWSDOC_EUSAGE, "literal: NULL data with a length");
   char *copy = nd_strndup(data ? data : "", len);
   if (!copy) return nd_oom("newsdoc_node_set_literal");
-  nd_free(n->literal);
+  if (!literal_inline(n)) nd_free(n->literal);
   n->literal = copy;
   n->literal_len = len;
   return 0;
 }
 
 #define STR_ATTR(NAME, OK)                                                  \
-  const char *newsdoc_node_get_##NAME(const newsdoc_node *n) { return n ? n->NAME : NULL; } \
+  const char *newsdoc_node_get_##NAME(const newsdoc_node *n) { return n ? nd_##NAME(n) : NULL; } \
   int newsdoc_node_set_##NAME(newsdoc_node *n, const char *v) {              \
     if (!n || !(OK)) return wrong(n, #NAME);                                  \
-    return nd_node_set_str(&n->NAME, v);                                     \
+    return nd_node_set_##NAME(n, v);                                         \
   }
 STR_ATTR(url, has_url(n->type))
 STR_ATTR(title, has_url(n->type))
 STR_ATTR(info, has_info(n->type))
 STR_ATTR(id, n->type != NEWSDOC_NODE_BODY)
-STR_ATTR(lang, 1)
+
+const char *newsdoc_node_get_lang(const newsdoc_node *n) { return n ? n->lang : NULL; }
+int newsdoc_node_set_lang(newsdoc_node *n, const char *v) {
+  if (!n) return wrong(n, "lang");
+  return nd_node_set_str(&n->lang, v);
+}
 
 newsdoc_dir newsdoc_node_get_dir(const newsdoc_node *n) { return n ? (newsdoc_dir)n->dir : NEWSDOC_DIR_UNSET; }
 int newsdoc_node_set_dir(newsdoc_node *n, newsdoc_dir dir) {
@@ -336,14 +381,17 @@ int newsdoc_node_set_list_tight(newsdoc_node *n, int tight) {
   return 0;
 }
 
-size_t newsdoc_node_get_column_count(const newsdoc_node *t) { return t && t->type == NEWSDOC_NODE_TABLE ? t->naligns : 0; }
+size_t newsdoc_node_get_column_count(const newsdoc_node *t) { return t && t->type == NEWSDOC_NODE_TABLE ? nd_naligns(t) : 0; }
 newsdoc_align newsdoc_node_get_column_align(const newsdoc_node *t, size_t col) {
-  if (!t || t->type != NEWSDOC_NODE_TABLE || col >= t->naligns) return NEWSDOC_ALIGN_DEFAULT;
-  return (newsdoc_align)t->aligns[col];
+  if (!t || t->type != NEWSDOC_NODE_TABLE || col >= nd_naligns(t)) return NEWSDOC_ALIGN_DEFAULT;
+  return (newsdoc_align)t->ext->aligns[col];
 }
 int newsdoc_node_set_column_aligns(newsdoc_node *t, const newsdoc_align *aligns, size_t count) {
   if (!t || t->type != NEWSDOC_NODE_TABLE) return wrong(t, "column alignment");
   if (count && !aligns) return newsdoc_error_set(NEWSDOC_EUSAGE, "column alignment: NULL array");
+  if (!count && !t->ext) return 0;
+  nd_node_ext *e = nd_node_ext_get(t);
+  if (!e) return NEWSDOC_ENOMEM;
   uint8_t *a = NULL;
   if (count) {
     if (!(a = nd_malloc(count))) return nd_oom("newsdoc_node_set_column_aligns");
@@ -352,9 +400,9 @@ int newsdoc_node_set_column_aligns(newsdoc_node *t, const newsdoc_align *aligns,
       a[i] = (uint8_t)aligns[i];
     }
   }
-  nd_free(t->aligns);
-  t->aligns = a;
-  t->naligns = count;
+  nd_free(e->aligns);
+  e->aligns = a;
+  e->naligns = count;
   return 0;
 }
 
@@ -370,28 +418,42 @@ int newsdoc_node_set_spans(newsdoc_node *c, int colspan, int rowspan) {
   if (!c || c->type != NEWSDOC_NODE_TABLE_CELL) return wrong(c, "spans");
   if (colspan < 1 || colspan > 1000 || rowspan < 1 || rowspan > 1000)
     return newsdoc_error_set(NEWSDOC_EUSAGE, "spans %d x %d out of range 1..1000", colspan, rowspan);
-  c->colspan = colspan;
-  c->rowspan = rowspan;
+  c->colspan = (uint16_t)colspan;
+  c->rowspan = (uint16_t)rowspan;
   return 0;
 }
 
 /* ---- copying -------------------------------------------------------------- */
 
 static newsdoc_node *copy_one(const newsdoc_node *s) {
-  newsdoc_node *n = nd_node_alloc((newsdoc_node_type)s->type);
+  /* a copied literal goes inline, as nd_node_add_text would put it */
+  size_t extra = s->literal ? s->literal_len + 1 : 0;
+  newsdoc_node *n = node_alloc_extra((newsdoc_node_type)s->type, extra);
   if (!n) return NULL;
   n->dir = s->dir; n->list_type = s->list_type; n->flags = s->flags; n->level = s->level;
   n->start = s->start; n->colspan = s->colspan; n->rowspan = s->rowspan;
+  if (s->literal) {
+    n->literal = (char *)(n + 1);
+    memcpy(n->literal, s->literal, s->literal_len);
+    n->literal[s->literal_len] = 0;
+    n->literal_len = s->literal_len;
+  }
   int bad = 0;
-  if (s->literal) { bad |= !(n->literal = nd_strndup(s->literal, s->literal_len)); n->literal_len = s->literal_len; }
-  if (s->url) bad |= !(n->url = nd_strdup(s->url));
-  if (s->title) bad |= !(n->title = nd_strdup(s->title));
-  if (s->info) bad |= !(n->info = nd_strdup(s->info));
-  if (s->id) bad |= !(n->id = nd_strdup(s->id));
   if (s->lang) bad |= !(n->lang = nd_strdup(s->lang));
-  if (s->naligns) {
-    if ((n->aligns = nd_malloc(s->naligns))) { memcpy(n->aligns, s->aligns, s->naligns); n->naligns = s->naligns; }
-    else bad = 1;
+  const nd_node_ext *se = s->ext;
+  if (se && !bad) {
+    nd_node_ext *e = n->ext = nd_calloc(1, sizeof *e);
+    if (!e) bad = 1;
+    else {
+      if (se->url) bad |= !(e->url = nd_strdup(se->url));
+      if (se->title) bad |= !(e->title = nd_strdup(se->title));
+      if (se->info) bad |= !(e->info = nd_strdup(se->info));
+      if (se->id) bad |= !(e->id = nd_strdup(se->id));
+      if (se->naligns) {
+        if ((e->aligns = nd_malloc(se->naligns))) { memcpy(e->aligns, se->aligns, se->naligns); e->naligns = se->naligns; }
+        else bad = 1;
+      }
+    }
   }
   if (bad) { free_fields(n); return NULL; }
   return n;
@@ -441,28 +503,42 @@ newsdoc_node *nd_node_add(newsdoc_node *parent, newsdoc_node_type type) {
 }
 
 newsdoc_node *nd_node_add_text(newsdoc_node *parent, const char *s, size_t len) {
-  newsdoc_node *n = nd_node_add(NULL, NEWSDOC_NODE_TEXT);
-  if (!n) return NULL;
-  if (newsdoc_node_set_literal(n, s, len) || (parent && newsdoc_node_append_child(parent, n))) {
+  if (!s && len) { newsdoc_error_set(NEWSDOC_EUSAGE, "literal: NULL data with a length"); return NULL; }
+  newsdoc_node *n = len < (size_t)-1 / 2 ? node_alloc_extra(NEWSDOC_NODE_TEXT, len + 1) : NULL;
+  if (!n) { nd_oom("building the tree"); return NULL; }
+  n->literal = (char *)(n + 1);
+  if (len) memcpy(n->literal, s, len);
+  n->literal[len] = 0;
+  n->literal_len = len;
+  if (parent && newsdoc_node_append_child(parent, n)) {
     free_fields(n);
     return NULL;
   }
   return n;
 }
 
+int nd_node_append_literal(newsdoc_node *n, const char *s, size_t len) {
+  if (!len) return 0;
+  size_t ol = n->literal ? n->literal_len : 0;
+  if (ol > (size_t)-1 / 2 || len > (size_t)-1 / 2) return nd_oom("text");
+  char *p;
+  if (literal_inline(n)) {
+    /* the inline space cannot grow: move the literal out */
+    if (!(p = nd_malloc(ol + len + 1))) return nd_oom("appending text");
+    memcpy(p, n->literal, ol);
+  } else if (!(p = nd_realloc(n->literal, ol + len + 1))) {
+    return nd_oom("appending text");
+  }
+  memcpy(p + ol, s, len);
+  p[ol + len] = 0;
+  n->literal = p;
+  n->literal_len = ol + len;
+  return 0;
+}
+
 int nd_node_append_text(newsdoc_node *parent, const char *s, size_t len) {
   newsdoc_node *last = parent->last;
-  if (last && last->type == NEWSDOC_NODE_TEXT && !last->lang && !last->dir) {
-    if (!len) return 0;
-    if (last->literal_len > (size_t)-1 / 2 || len > (size_t)-1 / 2) return nd_oom("text");
-    char *p = nd_realloc(last->literal, last->literal_len + len + 1);
-    if (!p) return nd_oom("appending text");
-    memcpy(p + last->literal_len, s, len);
-    last->literal_len += len;
-    p[last->literal_len] = 0;
-    last->literal = p;
-    return 0;
-  }
+  if (last && last->type == NEWSDOC_NODE_TEXT && !last->lang && !last->dir) return nd_node_append_literal(last, s, len);
   return nd_node_add_text(parent, s, len) ? 0 : newsdoc_error_last()->code;
 }
 

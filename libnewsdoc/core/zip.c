@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <zip.h>
+#include <zlib.h>
 #include <unicode/ucasemap.h>
 
 #include "../internal.h"
@@ -476,6 +477,195 @@ int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int 
   }
   if (zip_set_file_compression(w->za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : ND_ZIPW_LEVEL) ||
       zip_file_set_mtime(w->za, (zip_uint64_t)idx, w->dos_time, 0))
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot set \"%s\": %s", name, zip_strerror(w->za));
+  return 0;
+}
+
+/* ---- parts deflated ahead of time ---------------------------------------------- */
+
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size) {
+  (void)opaque;
+  /* zlib needs no zeroed memory: no memset of its 400 KB per stream */
+  if (size && items > (size_t)-1 / size) return NULL;
+  return nd_malloc((size_t)items * size);
+}
+static void z_free(voidpf opaque, voidpf p) {
+  (void)opaque;
+  nd_free(p);
+}
+
+/* Runs deflate over the input (flush: Z_NO_FLUSH or Z_FINISH), appending
+ * the output to p->z. */
+static int zpart_run(nd_zpart *p, int flush) {
+  z_stream *zs = p->strm;
+  for (;;) {
+    if (nd_buf_reserve(&p->z, 65536)) return nd_oom("zip writer: deflate");
+    zs->next_out = (Bytef *)p->z.data + p->z.len;
+    zs->avail_out = 65536;
+    int ret = deflate(zs, flush);
+    p->z.len += 65536 - zs->avail_out;
+    if (ret == Z_STREAM_END) return 0;
+    if (ret == Z_MEM_ERROR) return nd_oom("zip writer: deflate");
+    if (ret != Z_OK && ret != Z_BUF_ERROR)
+      return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: deflate failed (%d)", ret);
+    if (flush == Z_NO_FLUSH && zs->avail_in == 0) return 0;
+  }
+}
+
+int nd_zpart_put(nd_zpart *p, const void *data, size_t len) {
+  if (!p->strm) {
+    if (p->size || p->z.len) return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: part already finished");
+    z_stream *zs = nd_calloc(1, sizeof *zs);
+    if (!zs) return nd_oom("zip writer: deflate");
+    zs->zalloc = z_alloc;
+    zs->zfree = z_free;
+    /* libzip's parameters (zip_algorithm_deflate.c) at nd_zipw_add's
+     * level, so that the bytes are the same as when libzip compresses the
+     * part itself */
+    int ret = deflateInit2(zs, ND_ZIPW_LEVEL, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY);
+    if (ret != Z_OK) {
+      nd_free(zs);
+      return ret == Z_MEM_ERROR ? nd_oom("zip writer: deflate")
+                                : newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: deflateInit2 failed (%d)", ret);
+    }
+    p->strm = zs;
+    p->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+  }
+  z_stream *zs = p->strm;
+  const Bytef *d = data;
+  while (len) {
+    uInt n = len > 1u << 30 ? 1u << 30 : (uInt)len;
+    p->crc = (uint32_t)crc32(p->crc, d, n);
+    zs->next_in = (Bytef *)d;
+    zs->avail_in = n;
+    int rc = zpart_run(p, Z_NO_FLUSH);
+    if (rc) return rc;
+    p->size += n;
+    d += n;
+    len -= n;
+  }
+  return 0;
+}
+
+static void zpart_end(nd_zpart *p) {
+  if (!p->strm) return;
+  deflateEnd(p->strm);
+  nd_free(p->strm);
+  p->strm = NULL;
+}
+
+void nd_zpart_free(nd_zpart *p) {
+  zpart_end(p);
+  nd_buf_free(&p->z);
+  p->size = 0;
+}
+
+/* A libzip source serving a part's compressed bytes, saying they are
+ * deflated already: libzip copies them as they are into the archive, and
+ * the part's bytes are freed once copied (zip_close reads each source
+ * once; stat still answers from the part's sizes). */
+typedef struct zpart_src {
+  nd_zpart *p;
+  size_t pos;
+  zip_error_t err;
+} zpart_src;
+
+static zip_int64_t zpart_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd) {
+  zpart_src *s = ud;
+  switch (cmd) {
+  case ZIP_SOURCE_OPEN:
+    if (s->p->z.len && !s->p->z.data) { /* read once already: cannot serve it again */
+      zip_error_set(&s->err, ZIP_ER_INTERNAL, 0);
+      return -1;
+    }
+    s->pos = 0;
+    return 0;
+  case ZIP_SOURCE_READ: {
+    size_t left = s->p->z.len - s->pos;
+    size_t n = len < left ? (size_t)len : left;
+    if (n) memcpy(data, s->p->z.data + s->pos, n);
+    s->pos += n;
+    return (zip_int64_t)n;
+  }
+  case ZIP_SOURCE_CLOSE:
+    if (s->pos == s->p->z.len) { /* all copied: the archive holds them now */
+      nd_free(s->p->z.data);
+      s->p->z.data = NULL;
+      s->p->z.cap = 0;
+    }
+    return 0;
+  case ZIP_SOURCE_STAT: {
+    if (len < sizeof(zip_stat_t)) return -1;
+    zip_stat_t *st = data;
+    zip_stat_init(st);
+    st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC | ZIP_STAT_ENCRYPTION_METHOD;
+    st->size = s->p->size;
+    st->comp_size = s->p->z.len;
+    st->comp_method = ZIP_CM_DEFLATE;
+    st->crc = s->p->crc;
+    st->encryption_method = ZIP_EM_NONE;
+    return sizeof(zip_stat_t);
+  }
+  case ZIP_SOURCE_ERROR:
+    return zip_error_to_data(&s->err, data, len);
+  case ZIP_SOURCE_FREE:
+    zip_error_fini(&s->err);
+    nd_free(s);
+    return 0;
+  case ZIP_SOURCE_SUPPORTS:
+    return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+                                          ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+  default:
+    zip_error_set(&s->err, ZIP_ER_OPNOTSUPP, 0);
+    return -1;
+  }
+}
+
+int nd_zpart_finish(nd_zpart *p) {
+  if (!p->strm && !p->size && !p->z.len) {
+    int rc = nd_zpart_put(p, "", 0); /* an empty part: still a deflate stream */
+    if (rc) return rc;
+  }
+  if (!p->strm) return 0;
+  z_stream *zs = p->strm;
+  zs->next_in = NULL;
+  zs->avail_in = 0;
+  int rc = zpart_run(p, Z_FINISH);
+  zpart_end(p);
+  if (rc) return rc;
+  /* Give back the slack of the last 64 KiB step: many small parts add up.
+   * A copy, not a shrinking realloc, which would leave a hole behind each
+   * part that the next part's 64 KiB cannot use. */
+  char *exact = nd_malloc(p->z.len + 1);
+  if (exact) {
+    memcpy(exact, p->z.data, p->z.len);
+    exact[p->z.len] = 0;
+    nd_free(p->z.data);
+    p->z.data = exact;
+    p->z.cap = p->z.len + 1;
+  }
+  return 0;
+}
+
+int nd_zipw_add_zpart(nd_zipw *w, const char *name, nd_zpart *p) {
+  int rc = nd_zpart_finish(p);
+  if (rc) return rc;
+  zpart_src *us = nd_calloc(1, sizeof *us);
+  if (!us) return nd_oom("zip writer");
+  us->p = p;
+  zip_error_init(&us->err);
+  zip_source_t *s = zip_source_function(w->za, zpart_cb, us);
+  if (!s) {
+    zip_error_fini(&us->err);
+    nd_free(us);
+    return nd_oom("zip writer");
+  }
+  zip_int64_t idx = zip_file_add(w->za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+  if (idx < 0) {
+    zip_source_free(s);
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot add \"%s\": %s", name, zip_strerror(w->za));
+  }
+  if (zip_file_set_mtime(w->za, (zip_uint64_t)idx, w->dos_time, 0))
     return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot set \"%s\": %s", name, zip_strerror(w->za));
   return 0;
 }

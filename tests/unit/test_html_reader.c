@@ -429,7 +429,7 @@ Test(html_reader, output_is_well_formed_xml) {
   free(h);
   /* the renderer the EPUB writer calls: media as prefix + name */
   nd_buf b = ND_BUF_INIT;
-  nd_html_opts o = {1, 0, 0, NULL, 0, "images/", 1};
+  nd_html_opts o = {1, 0, 0, NULL, 0, "images/", 1, NULL};
   newsdoc_ctx ctx;
   nd_ctx_init(&ctx, NULL, "epub", NULL);
   cr_assert_eq(nd_html_render(d, &b, &o, &ctx), 0);

@@ -300,3 +300,73 @@ Test(html_writer, isolated_runs_take_their_numbers_only) {
   free(h);
   newsdoc_doc_free(d);
 }
+
+/* A large page goes to the sink as it is made (the writer keeps only a
+ * tail): the output is the same as when it fits, footnotes whose backlink
+ * goes inside the last </p> included, and limits still hold. */
+static newsdoc_doc *page_with_note(size_t nparas) {
+  newsdoc_doc *d = NULL;
+  cr_assert_eq(newsdoc_doc_new(&d), 0);
+  cr_assert_eq(newsdoc_meta_set(d, NEWSDOC_META_TITLE, "عنوان", strlen("عنوان")), 0);
+  cr_assert_eq(newsdoc_meta_set(d, NEWSDOC_META_LANG, "ar", 2), 0);
+  newsdoc_node *body = newsdoc_doc_root(d);
+  for (size_t i = 0; i < nparas; i++) para(body, "فقرة طويلة من النص العربي، مع English words كذلك.");
+  newsdoc_node *p = para(body, "آخر فقرة");
+  newsdoc_node *note = tu_add(p, NEWSDOC_NODE_NOTE);
+  para(note, "حاشية أولى");
+  para(note, "حاشية ثانية");
+  return d;
+}
+
+typedef struct nd_test_buf {
+  char *p;
+  size_t len;
+  int calls;
+} nd_test_buf;
+
+static int collect(const void *data, size_t len, void *ud) {
+  nd_test_buf *b = ud;
+  b->p = realloc(b->p, b->len + len + 1);
+  memcpy(b->p + b->len, data, len);
+  b->len += len;
+  b->calls++;
+  return 0;
+}
+
+Test(html_writer, large_page_streams_with_the_same_bytes) {
+  newsdoc_doc *small = page_with_note(1), *big = page_with_note(20000);
+  char *s = NULL, *b = NULL;
+  size_t sl = 0, bl = 0;
+  cr_assert_eq(newsdoc_write(small, "html", NULL, &s, &sl), 0);
+  cr_assert_eq(newsdoc_write(big, "html", NULL, &b, &bl), 0);
+  cr_assert_gt(bl, 1u << 20);
+  /* the same head and the same end (the last paragraph and the notes) */
+  const char *sb = strstr(s, "<p>فقرة طويلة"), *bb = strstr(b, "<p>فقرة طويلة");
+  cr_assert(sb && bb);
+  cr_assert_eq(sb - s, bb - b);
+  cr_assert_eq(memcmp(s, b, (size_t)(sb - s)), 0, "the heads differ");
+  const char *st = strstr(s, "<p>آخر فقرة"), *bt = strstr(b, "<p>آخر فقرة");
+  cr_assert(st && bt);
+  cr_assert_str_eq(st, bt);
+  cr_assert(strstr(bt, "حاشية ثانية <a href=\"#fnref-1\""), "backlink not inside the last paragraph: %s", bt);
+  /* streamed to a callback in pieces, byte for byte the same */
+  nd_test_buf cb = {NULL, 0, 0};
+  cr_assert_eq(newsdoc_write_callback(big, "html", collect, &cb, NULL), 0);
+  cr_assert_gt(cb.calls, 1, "not streamed");
+  cr_assert_eq(cb.len, bl);
+  cr_assert_eq(memcmp(cb.p, b, bl), 0);
+  /* the output limit still holds */
+  newsdoc_options *o;
+  newsdoc_options_new(&o);
+  newsdoc_options_set(o, "max-output-size", "500000");
+  char *x = NULL;
+  size_t xl = 0;
+  cr_assert_eq(newsdoc_write(big, "html", o, &x, &xl), NEWSDOC_ELIMIT_SIZE);
+  cr_assert_null(x);
+  newsdoc_options_free(o);
+  free(cb.p);
+  newsdoc_free(s);
+  newsdoc_free(b);
+  newsdoc_doc_free(small);
+  newsdoc_doc_free(big);
+}

@@ -387,3 +387,65 @@ Test(markdown_reader, fuzz_regressions) {
   cr_assert_str_eq(newsdoc_node_get_url(nth(d, NEWSDOC_NODE_IMAGE, 0)), "**1.(1)>(1)");
   newsdoc_doc_free(d);
 }
+
+/* newsdoc_read_file lets the reader free the file's buffer once it parses
+ * from its own copy (footnotes taken out, NFC applied).  Freed memory is
+ * overwritten here, so anything still pointing into the input (a footnote
+ * label, say) would change the result. */
+#include <malloc.h>
+/* Frees are deferred (and the memory overwritten) so that nothing can
+ * reuse a freed block and hide a dangling pointer. */
+static void *g_freed[4096];
+static size_t g_nfreed;
+static void *poison_malloc(size_t n, void *ud) { (void)ud; return malloc(n); }
+static void *poison_realloc(void *p, size_t n, void *ud) { (void)ud; return realloc(p, n); }
+static void poison_free(void *p, void *ud) {
+  (void)ud;
+  if (!p) return;
+  memset(p, 'X', malloc_usable_size(p));
+  if (g_nfreed < sizeof g_freed / sizeof *g_freed) g_freed[g_nfreed++] = p;
+  else free(p);
+}
+static void free_deferred(void) {
+  while (g_nfreed) free(g_freed[--g_nfreed]);
+}
+
+Test(markdown_reader, read_file_frees_the_input_early_and_reads_the_same) {
+  static const char *inputs[] = {
+    /* footnotes (one defined twice, the first wins), NFD text */
+    "---\ntitle: حاشية\n---\n\nقال [^b] ثم [^a] وCafe\xcc\x81.\n\n[^a]: الأولى\n[^b]: الثانية\n[^a]: مكررة\n\n"
+    "## قسم\n\nنص [^c].\n\n[^c]: ثالثة\n",
+    /* NFD only, no footnotes */
+    "Cafe\xcc\x81 \xd8\xa7\xd9\x84\xd8\xb3\xd9\x91\xd9\x8e\xd9\x84\xd8\xa7\xd9\x85\n",
+    /* footnotes only, ASCII */
+    "See [^x] and [^y].\n\n[^x]: one\n[^y]: two\n",
+  };
+  const char *path = "read_file_early_free.md";
+  newsdoc_allocator al = {NEWSDOC_ALLOCATOR_VERSION, poison_malloc, poison_realloc, poison_free, NULL};
+  for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    fputs(inputs[i], f);
+    fclose(f);
+    newsdoc_doc *a = NULL, *b = NULL;
+    cr_assert_eq(newsdoc_read(&a, inputs[i], strlen(inputs[i]), "markdown", NULL, NULL), 0, "%s",
+                 newsdoc_error_last()->message);
+    cr_assert_eq(newsdoc_set_allocator(&al), 0);
+    int rc = newsdoc_read_file(&b, path, "markdown", NULL);
+    char *ja = tu_json(a), *jb = rc ? NULL : tu_json(b);
+    newsdoc_doc_free(b);
+    newsdoc_set_allocator(NULL);
+    free_deferred();
+    cr_assert_eq(rc, 0, "input %zu: %s", i, newsdoc_error_last()->message);
+    cr_assert_str_eq(ja, jb, "input %zu: newsdoc_read_file read something else than newsdoc_read", i);
+    if (i == 0) {
+      cr_assert(strstr(ja, "الأولى") && strstr(ja, "الثانية") && strstr(ja, "ثالثة") && !strstr(ja, "مكررة"),
+                "footnotes: %s", ja);
+      cr_assert(strstr(ja, "Caf\xc3\xa9"), "not NFC: %s", ja);
+    }
+    free(ja);
+    free(jb);
+    newsdoc_doc_free(a);
+  }
+  remove(path);
+}

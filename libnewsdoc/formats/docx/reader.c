@@ -875,13 +875,7 @@ static int push_container(pctx *p, const xmlNode *xml, newsdoc_node *n) {
 static int append_literal(newsdoc_node *n, const char *s, size_t len) {
   size_t ol = n->literal_len;
   if (len > (size_t)-1 / 2 - ol) return nd_oom("docx: text");
-  char *nl = nd_realloc(n->literal, ol + len + 1);
-  if (!nl) return nd_oom("docx: text");
-  memcpy(nl + ol, s, len);
-  nl[ol + len] = 0;
-  n->literal = nl;
-  n->literal_len = ol + len;
-  return 0;
+  return nd_node_append_literal(n, s, len) ? nd_oom("docx: text") : 0;
 }
 
 /* Adds text with the formatting of its run, merging with the previous run
@@ -1765,8 +1759,9 @@ static int do_paragraph(bctx *b, xmlNode *para) {
   }
   b->at_start = 0;
   if (p.bookmark) {
-    pn->id = p.bookmark;
+    rc = nd_node_take_id(pn, p.bookmark);
     p.bookmark = NULL;
+    if (rc) { nd_node_free_tree(pn); return rc; }
   }
   /* kept only where it differs from the document's (normalise_dirs) */
   if (p.lang && !p.lang_mixed && nd_utf8_valid(p.lang, strlen(p.lang)) && !(pn->lang = nd_strdup(p.lang))) {
@@ -1817,12 +1812,15 @@ static int do_paragraph(bctx *b, xmlNode *para) {
       prev->first == prev->last && prev->first->type == NEWSDOC_NODE_IMAGE) {
     newsdoc_node *fig = nd_node_alloc(NEWSDOC_NODE_FIGURE), *img = prev->first;
     if (!fig) { nd_node_free_tree(pn); return nd_oom("docx: figure"); }
-    fig->url = img->url;
-    fig->title = img->title;
-    fig->id = prev->id;
+    if (img->ext || prev->ext) {
+      nd_node_ext *fe = nd_node_ext_get(fig);
+      if (!fe) { nd_node_free_tree(fig); nd_node_free_tree(pn); return NEWSDOC_ENOMEM; }
+      if (img->ext) { fe->url = img->ext->url; fe->title = img->ext->title; img->ext->url = img->ext->title = NULL; }
+      if (prev->ext) { fe->id = prev->ext->id; prev->ext->id = NULL; }
+    }
     fig->dir = prev->dir;
     fig->lang = prev->lang;
-    img->url = img->title = prev->id = prev->lang = NULL;
+    prev->lang = NULL;
     if ((rc = newsdoc_node_insert_before(prev, fig))) {
       nd_node_free_tree(fig);
       nd_node_free_tree(pn);

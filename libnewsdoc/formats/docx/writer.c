@@ -110,6 +110,7 @@ typedef struct dw {
   int doc_rtl;
   const char *doc_lang;
   nd_buf *out;        /* the part being written */
+  nd_zpart *spill;    /* when set, out is deflated into it as it grows */
   relset *rels;       /* its relationships */
   relset doc_rels, note_rels;
   nd_buf abstracts, nums;
@@ -132,6 +133,15 @@ typedef struct dw {
 
 static void fail(dw *w, int rc) {
   if (!w->rc) w->rc = rc;
+}
+
+/* Moves what the part has so far into its deflated form (w->spill), so
+ * that a large document.xml is never held whole. */
+static void spill_out(dw *w) {
+  if (!w->spill || w->out->failed || w->rc) return;
+  int rc = nd_zpart_put(w->spill, w->out->data, w->out->len);
+  nd_buf_clear(w->out);
+  if (rc) fail(w, rc);
 }
 
 static void esc(nd_buf *b, const char *s) {
@@ -481,7 +491,7 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
       break;
     case NEWSDOC_NODE_IMAGE: {
       fmt_at(w, n, block, para_dir, &f);
-      write_picture(w, n->url, n->title, "");
+      write_picture(w, nd_url(n), nd_title(n), "");
       break;
     }
     case NEWSDOC_NODE_NOTE:
@@ -514,22 +524,22 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
       }
       break;
     case NEWSDOC_NODE_RAW_INLINE:
-      newsdoc_ctx_warn(w->ctx, "docx: raw %s inline content dropped", n->info ? n->info : "");
+      newsdoc_ctx_warn(w->ctx, "docx: raw %s inline content dropped", nd_info(n) ? nd_info(n) : "");
       break;
     case NEWSDOC_NODE_LINK:
-      if (!link_depth && n->url && *n->url) {
-        if (n->url[0] == '#') {
+      if (!link_depth && nd_url(n) && *nd_url(n)) {
+        if (nd_url(n)[0] == '#') {
           nd_buf_puts(b, "<w:hyperlink w:anchor=\"");
-          esc_attr(b, n->url + 1);
+          esc_attr(b, nd_url(n) + 1);
           nd_buf_puts(b, "\"");
         } else {
-          const char *rid = rel_add(w, w->rels, "hyperlink", n->url, 1);
+          const char *rid = rel_add(w, w->rels, "hyperlink", nd_url(n), 1);
           if (!rid) return;
           nd_buf_printf(b, "<w:hyperlink r:id=\"%s\"", rid);
         }
-        if (n->title && *n->title) {
+        if (nd_title(n) && *nd_title(n)) {
           nd_buf_puts(b, " w:tooltip=\"");
-          esc_attr(b, n->title);
+          esc_attr(b, nd_title(n));
           nd_buf_puts(b, "\"");
         }
         nd_buf_puts(b, " w:history=\"1\">");
@@ -553,7 +563,7 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
     }
     if (descend) {
       /* an empty container: close it now */
-      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && n->url && *n->url) nd_buf_puts(b, "</w:hyperlink>");
+      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && nd_url(n) && *nd_url(n)) nd_buf_puts(b, "</w:hyperlink>");
       if (n->type == NEWSDOC_NODE_QUOTED) {
         fmt_at(w, n, block, para_dir, &f);
         put_text(w, &f, "\xE2\x80\x9D", 3);
@@ -562,7 +572,7 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
     while (n && n != block && !n->next) {
       n = n->parent;
       if (n == block) { n = NULL; break; }
-      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && n->url && *n->url) nd_buf_puts(b, "</w:hyperlink>");
+      if (n->type == NEWSDOC_NODE_LINK && --link_depth == 0 && nd_url(n) && *nd_url(n)) nd_buf_puts(b, "</w:hyperlink>");
       if (n->type == NEWSDOC_NODE_QUOTED) {
         fmt f2;
         fmt_at(w, n, block, para_dir, &f2);
@@ -744,7 +754,7 @@ static void write_table(dw *w, const newsdoc_node *t) {
       memset(&p, 0, sizeof p);
       p.dir = block_dir(w, cell);
       p.style = w->in_note ? "FootnoteText" : "Compact";
-      open_para(w, &p, cell->id);
+      open_para(w, &p, nd_id(cell));
       write_inlines(w, cell, p.dir);
       nd_buf_puts(b, "</w:p></w:tc>");
       for (int k = 0; k < cell->colspan && c + (size_t)k < cap; k++) {
@@ -766,7 +776,7 @@ static void write_code_block(dw *w, const newsdoc_node *n) {
   context_ppr(w, n, &p, "SourceCode");
   if (!w->in_note && !p.num_id && strcmp(p.style, "ListParagraph")) p.style = "SourceCode";
   p.dir = 1;
-  open_para(w, &p, n->id);
+  open_para(w, &p, nd_id(n));
   size_t len = n->literal_len;
   const char *s = n->literal ? n->literal : "";
   if (len && s[len - 1] == '\n') len--;
@@ -793,7 +803,7 @@ static void write_leaf(dw *w, const newsdoc_node *n) {
     p.dir = block_dir(w, n);
     p.style = style;
     if (w->in_note) p.style = "FootnoteText";
-    const char *bm = n->id ? n->id : (n->parent ? n->parent->id : NULL);
+    const char *bm = nd_id(n) ? nd_id(n) : (n->parent ? nd_id(n->parent) : NULL);
     open_para(w, &p, bm);
     write_inlines(w, n, p.dir);
     nd_buf_puts(b, "</w:p>");
@@ -801,15 +811,15 @@ static void write_leaf(dw *w, const newsdoc_node *n) {
   }
   case NEWSDOC_NODE_PARAGRAPH:
     context_ppr(w, n, &p, "BodyText");
-    open_para(w, &p, n->id);
+    open_para(w, &p, nd_id(n));
     write_inlines(w, n, p.dir);
     nd_buf_puts(b, "</w:p>");
     break;
   case NEWSDOC_NODE_FIGURE: {
     context_ppr(w, n, &p, "CaptionedFigure");
     if (!strcmp(p.style, "BodyText")) p.style = "CaptionedFigure";
-    open_para(w, &p, n->id);
-    write_picture(w, n->url, n->title, "");
+    open_para(w, &p, nd_id(n));
+    write_picture(w, nd_url(n), nd_title(n), "");
     nd_buf_puts(b, "</w:p>");
     if (n->first && n->first->type == NEWSDOC_NODE_CAPTION) {
       context_ppr(w, n->first, &p, "Caption");
@@ -830,11 +840,11 @@ static void write_leaf(dw *w, const newsdoc_node *n) {
   case NEWSDOC_NODE_THEMATIC_BREAK:
     context_ppr(w, n, &p, "BodyText");
     p.border_bottom = 1;
-    open_para(w, &p, n->id);
+    open_para(w, &p, nd_id(n));
     nd_buf_puts(b, "</w:p>");
     break;
   case NEWSDOC_NODE_RAW_BLOCK:
-    newsdoc_ctx_warn(w->ctx, "docx: raw %s block dropped", n->info ? n->info : "");
+    newsdoc_ctx_warn(w->ctx, "docx: raw %s block dropped", nd_info(n) ? nd_info(n) : "");
     break;
   default:
     break;
@@ -897,6 +907,7 @@ static void write_blocks(dw *w, const newsdoc_node *root) {
       if (n->type == NEWSDOC_NODE_LIST) w->nlstack--;
     } else {
       write_leaf(w, n);
+      if (w->spill && w->out->len >= (256u << 10)) spill_out(w);
     }
     while (n && !n->next) {
       n = n->parent;
@@ -1136,10 +1147,12 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   nd_buf_init(&w.nums);
   nd_buf *all[] = {&docx, &notes, &styles, &numbering, &settings, &core, &app, &ctypes, &rootrels, &docrels, &noterels};
   nd_zipw *z = NULL;
+  nd_zpart docz = ND_ZPART_INIT;
   int rc = 0;
 
   /* word/document.xml */
   w.out = &docx;
+  w.spill = &docz;
   w.rels = &w.doc_rels;
   nd_buf_puts(&docx, XML_DECL "<w:document" W_NS_DECLS "><w:body>");
   meta_para(&w, "Title", newsdoc_meta_get(doc, NEWSDOC_META_TITLE));
@@ -1156,6 +1169,8 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
                      "<w:cols w:space=\"708\"/>");
   if (w.doc_rtl) nd_buf_puts(&docx, "<w:bidi/>");
   nd_buf_puts(&docx, "<w:docGrid w:linePitch=\"360\"/></w:sectPr></w:body></w:document>");
+  spill_out(&w);
+  w.spill = NULL;
 
   /* word/footnotes.xml */
   if (!w.rc && w.nnotes) {
@@ -1265,6 +1280,10 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     {"word/styles.xml", &styles}, {"word/numbering.xml", &numbering}, {"word/settings.xml", &settings},
     {"word/footnotes.xml", &notes}, {"word/_rels/footnotes.xml.rels", &noterels}};
   for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+    if (parts[i].b == &docx) { /* deflated already */
+      if ((rc = nd_zipw_add_zpart(z, parts[i].name, &docz))) goto done;
+      continue;
+    }
     if (!parts[i].b->len) continue;
     if ((rc = nd_zipw_add(z, parts[i].name, parts[i].b->data, parts[i].b->len, 0))) goto done;
   }
@@ -1277,6 +1296,7 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
 
 done:
   nd_zipw_free(z);
+  nd_zpart_free(&docz);
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) nd_buf_free(all[i]);
   nd_buf_free(&w.abstracts);
   nd_buf_free(&w.nums);

@@ -308,9 +308,7 @@ static int set_url(newsdoc_node *n, const char *prefix, const char *s) {
   nd_buf_puts(&b, s);
   char *u = nd_buf_detach(&b, NULL);
   if (!u) return nd_oom("epub");
-  nd_free(n->url);
-  n->url = u;
-  return 0;
+  return nd_node_take_url(n, u);
 }
 
 /* Links (and images, unless links_only) in the subtrees of `first` and
@@ -323,7 +321,7 @@ static int collect(newsdoc_node *first, newsdoc_node ***arr, size_t *n, int link
   for (newsdoc_node *x = top; x; x = walk_next(x, top)) {
     int want = x->type == NEWSDOC_NODE_LINK ||
                (!links_only && (x->type == NEWSDOC_NODE_IMAGE || x->type == NEWSDOC_NODE_FIGURE));
-    if (!want || !x->url) continue;
+    if (!want || !nd_url(x)) continue;
     if (*n == cap) {
       size_t nc = cap ? cap * 2 : 16;
       newsdoc_node **a = nd_realloc(*arr, nc * sizeof *a);
@@ -347,15 +345,15 @@ static int fix_chapter(rstate *r, newsdoc_node *first, const char *path) {
   int rc = collect(first, &arr, &n, 0);
   for (size_t i = 0; i < n && !rc; i++) {
     newsdoc_node *x = arr[i];
-    if (!strncmp(x->url, "media:", 6)) continue;
+    if (!strncmp(nd_url(x), "media:", 6)) continue;
     char *target = NULL;
-    if ((rc = nd_zip_resolve_ex(path, x->url, &target))) break; /* out of memory */
+    if ((rc = nd_zip_resolve_ex(path, nd_url(x), &target))) break; /* out of memory */
     if (!target) continue; /* remote, data: or outside: left as written, never fetched */
     if (x->type == NEWSDOC_NODE_LINK) {
-      const char *frag = strchr(x->url, '#');
+      const char *frag = strchr(nd_url(x), '#');
       if (frag && frag[1] && is_spine_path(r, target)) rc = set_url(x, "", frag);
-      else if (!(frag && frag == x->url)) {
-        newsdoc_ctx_warn(r->ctx, "%s: link to \"%s\" inside the book kept as text", path, x->url);
+      else if (!(frag && frag == nd_url(x))) {
+        newsdoc_ctx_warn(r->ctx, "%s: link to \"%s\" inside the book kept as text", path, nd_url(x));
         rc = unwrap(x);
       }
     } else {
@@ -459,12 +457,12 @@ static int drop_dangling_links(rstate *r) {
   if (rc) return rc;
   for (size_t i = 0; i < n; i++) {
     newsdoc_node *x = arr[i];
-    if (x->url[0] != '#') continue;
+    if (nd_url(x)[0] != '#') continue;
     int found = 0;
     for (newsdoc_node *y = root; y && !found; y = walk_next(y, root))
-      if (y->id && !strcmp(y->id, x->url + 1)) found = 1;
+      if (nd_id(y) && !strcmp(nd_id(y), nd_url(x) + 1)) found = 1;
     if (!found) {
-      newsdoc_ctx_warn(r->ctx, "link to \"%s\": no such id in the book; kept as text", x->url);
+      newsdoc_ctx_warn(r->ctx, "link to \"%s\": no such id in the book; kept as text", nd_url(x));
       if ((rc = unwrap(x))) break;
     }
     if ((i & 255) == 255 && (rc = newsdoc_ctx_check(r->ctx))) break;

@@ -270,7 +270,7 @@ static int index_ids(wstate *w) {
     const newsdoc_node *c = w->chunks[k].first;
     for (size_t i = 0; i < w->chunks[k].count; i++, c = c->next) {
       for (newsdoc_node *n = (newsdoc_node *)c; n; n = walk_next(n, c)) {
-        if (!n->id) continue;
+        if (!nd_id(n)) continue;
         if (w->nids == w->capids) {
           size_t nc = w->capids ? w->capids * 2 : 32;
           char **a = nd_realloc(w->ids, nc * sizeof *a);
@@ -281,7 +281,7 @@ static int index_ids(wstate *w) {
           w->id_chunk = b;
           w->capids = nc;
         }
-        w->ids[w->nids] = n->id;
+        w->ids[w->nids] = nd_id(n);
         w->id_chunk[w->nids++] = k;
       }
     }
@@ -414,7 +414,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
   newsdoc_node **fix = NULL;
   for (newsdoc_node *n = body; n; n = walk_next(n, body)) {
     if (!(n->type == NEWSDOC_NODE_IMAGE || n->type == NEWSDOC_NODE_FIGURE || n->type == NEWSDOC_NODE_LINK) ||
-        !n->url)
+        !nd_url(n))
       continue;
     if (nfix == cap) {
       size_t nc = cap ? cap * 2 : 16;
@@ -431,7 +431,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
   int rc = 0;
   for (size_t i = 0; i < nfix && !rc; i++) {
     newsdoc_node *n = fix[i];
-    const char *u = n->url;
+    const char *u = nd_url(n);
     if (n->type == NEWSDOC_NODE_LINK) {
       if (u[0] == '#') {
         long c = u[1] ? find_id(w, u + 1) : -1;
@@ -441,10 +441,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
           nd_buf_printf(&b, "%s%s", w->book.chapters[c].href + strlen("text/"), u);
           char *s = nd_buf_detach(&b, NULL);
           if (!s) rc = nd_oom("epub writer");
-          else {
-            nd_free(n->url);
-            n->url = s;
-          }
+          else rc = nd_node_take_url(n, s);
           continue;
         }
         newsdoc_ctx_warn(w->ctx, "link to \"%s\": no such id in the document; written as text", u);
@@ -471,8 +468,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
           rc = nd_oom("epub writer");
           break;
         }
-        nd_free(n->url);
-        n->url = s;
+        if ((rc = nd_node_take_url(n, s))) break;
         continue;
       }
     } else if (!strncmp(u, "media:", 6)) {
@@ -483,8 +479,7 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
     }
     /* -2/-3: refused (warned in use_media) */
     if (n->type == NEWSDOC_NODE_FIGURE) {
-      nd_free(n->url);
-      n->url = NULL;
+      nd_node_set_url(n, NULL); /* clearing: cannot fail */
     } else if (has_scheme(u) && strncmp(u, "data:", 5) && strncmp(u, "media:", 6)) {
       /* remote image -> link with the alt text */
       newsdoc_node *link = nd_node_alloc(NEWSDOC_NODE_LINK);
@@ -493,14 +488,14 @@ static int fix_chunk(wstate *w, newsdoc_node *body, size_t k) {
         rc = nd_oom("epub writer");
         break;
       }
-      const char *alt = n->title && *n->title ? n->title : u;
+      const char *alt = nd_title(n) && *nd_title(n) ? nd_title(n) : u;
       if (!nd_node_add_text(link, alt, strlen(alt))) {
         rc = nd_oom("epub writer");
         break;
       }
       newsdoc_node_free(n);
     } else {
-      const char *alt = n->title;
+      const char *alt = nd_title(n);
       if (alt && *alt) {
         newsdoc_node *t = nd_node_alloc(NEWSDOC_NODE_TEXT);
         if (!t || newsdoc_node_set_literal(t, alt, strlen(alt)) || newsdoc_node_insert_before(n, t)) {
@@ -563,8 +558,8 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   nd_zipw *z = NULL;
   /* nd_zipw_add keeps a pointer to the data until the archive is finished,
    * so every part has its own buffer that lives until then. */
-  nd_buf b = ND_BUF_INIT, opf = ND_BUF_INIT, nav = ND_BUF_INIT, ncx = ND_BUF_INIT;
-  nd_buf *pages = NULL;
+  nd_buf b = ND_BUF_INIT, opf = ND_BUF_INIT, nav = ND_BUF_INIT, ncx = ND_BUF_INIT, page = ND_BUF_INIT;
+  nd_zpart *pages = NULL; /* deflated as soon as written: a large book is not held whole */
   int rc = 0;
 
   /* language */
@@ -681,7 +676,10 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     goto out;
   }
   for (size_t k = 0; k < w.nchunks && !rc; k++) {
-    rc = render_chunk(&w, k, &pages[k]);
+    rc = render_chunk(&w, k, &page);
+    if (!rc) rc = nd_zpart_put(&pages[k], page.data, page.len);
+    if (!rc) rc = nd_zpart_finish(&pages[k]);
+    nd_buf_clear(&page);
     if (!rc) rc = newsdoc_ctx_check(ctx);
   }
   if (!rc) {
@@ -699,7 +697,7 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
   char path[128];
   for (size_t k = 0; k < w.nchunks && !rc; k++) {
     snprintf(path, sizeof path, ND_EPUB_DIR "%s", bk->chapters[k].href);
-    rc = nd_zipw_add(z, path, pages[k].data, pages[k].len, 0);
+    rc = nd_zipw_add_zpart(z, path, &pages[k]);
   }
   for (size_t i = 0; i < bk->nres && !rc; i++) {
     snprintf(path, sizeof path, ND_EPUB_DIR "%s", bk->res[i].href);
@@ -713,8 +711,9 @@ int nd_epub_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
 out:
   nd_zipw_free(z);
   if (pages)
-    for (size_t k = 0; k < w.nchunks; k++) nd_buf_free(&pages[k]);
+    for (size_t k = 0; k < w.nchunks; k++) nd_zpart_free(&pages[k]);
   nd_free(pages);
+  nd_buf_free(&page);
   nd_buf_free(&b);
   nd_buf_free(&opf);
   nd_buf_free(&nav);

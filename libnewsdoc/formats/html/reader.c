@@ -322,7 +322,7 @@ static void set_lang_dir(R *r, newsdoc_node *n, uint8_t dir, const char *lang) {
 
 static void set_id(R *r, newsdoc_node *n, xmlNodePtr el) {
   const char *id = attr(el, "id");
-  if (id && *id && nd_node_set_str(&n->id, id)) fail(r, NEWSDOC_ENOMEM);
+  if (id && *id && nd_node_set_id(n, id)) fail(r, NEWSDOC_ENOMEM);
 }
 
 static int push(R *r, rframe f) {
@@ -364,7 +364,7 @@ static void trim_end(newsdoc_node *blk) {
     if (!last) {
       if (c == blk) return;
       newsdoc_node *up = c->parent;
-      if (c->type == NEWSDOC_NODE_SPAN && !c->id) newsdoc_node_free(c);
+      if (c->type == NEWSDOC_NODE_SPAN && !nd_id(c)) newsdoc_node_free(c);
       else return;
       c = up;
       continue;
@@ -407,7 +407,7 @@ static int finish_block(R *r, newsdoc_node *b) {
   if (b->type == NEWSDOC_NODE_PARAGRAPH && b->first && b->first == b->last && b->first->type == NEWSDOC_NODE_TEXT &&
       invisible(b->first->literal, b->first->literal_len))
     newsdoc_node_free(b->first);
-  if (!b->first && b->type == NEWSDOC_NODE_PARAGRAPH && !b->id) {
+  if (!b->first && b->type == NEWSDOC_NODE_PARAGRAPH && !nd_id(b)) {
     if (r->implicit == b) r->implicit = NULL;
     newsdoc_node_free(b);
     return 1;
@@ -942,8 +942,7 @@ static void code_block(R *r, xmlNodePtr pre, const rframe *f) {
       if (p - s > 9 && !strncmp(s, "language-", 9)) {
         char *info = nd_strndup(s + 9, (size_t)(p - s - 9));
         if (!info) { fail(r, nd_oom("html: code")); return; }
-        nd_free(cb->info);
-        cb->info = info;
+        if (nd_node_take_info(cb, info)) { fail(r, NEWSDOC_ENOMEM); return; }
         break;
       }
     }
@@ -956,9 +955,9 @@ static void figure(R *r, xmlNodePtr el, xmlNodePtr img, const rframe *f) {
   if (!url) return;
   newsdoc_node *fig = add(r, r->blk, NEWSDOC_NODE_FIGURE);
   if (!fig) { nd_free(url); return; }
-  fig->url = url;
+  if (nd_node_take_url(fig, url)) { fail(r, NEWSDOC_ENOMEM); return; }
   const char *alt = attr(img, "alt");
-  if (alt && *alt && nd_node_set_str(&fig->title, alt)) fail(r, NEWSDOC_ENOMEM);
+  if (alt && *alt && nd_node_set_title(fig, alt)) fail(r, NEWSDOC_ENOMEM);
   rframe ff = frame_for(el, CTX_BLOCK, NULL, f);
   set_lang_dir(r, fig, ff.dir, ff.lang);
   set_id(r, fig, el);
@@ -997,9 +996,9 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
     if (!url) return;
     newsdoc_node *im = add(r, inl, NEWSDOC_NODE_IMAGE);
     if (!im) { nd_free(url); return; }
-    im->url = url;
+    if (nd_node_take_url(im, url)) { fail(r, NEWSDOC_ENOMEM); return; }
     const char *alt = attr(el, "alt");
-    if (alt && *alt && nd_node_set_str(&im->title, alt)) fail(r, NEWSDOC_ENOMEM);
+    if (alt && *alt && nd_node_set_title(im, alt)) fail(r, NEWSDOC_ENOMEM);
     set_lang_dir(r, im, cf.dir, cf.lang);
     r->ws = 0;
     return;
@@ -1064,10 +1063,9 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
     if (t == NEWSDOC_NODE_LINK) {
       char *u = model_url(r, attr(el, "href"));
       if (!u) return;
-      nd_free(c->url);
-      c->url = u;
+      if (nd_node_take_url(c, u)) { fail(r, NEWSDOC_ENOMEM); return; }
       const char *ti = attr(el, "title");
-      if (ti && *ti && nd_node_set_str(&c->title, ti)) { fail(r, NEWSDOC_ENOMEM); return; }
+      if (ti && *ti && nd_node_set_title(c, ti)) { fail(r, NEWSDOC_ENOMEM); return; }
     }
     set_lang_dir(r, c, cf.dir, cf.lang);
     if (t == NEWSDOC_NODE_SPAN && !r->cleanup) set_id(r, c, el);
@@ -1199,7 +1197,7 @@ static void pop(R *r) {
     r->ws = 1;
   }
   if (f.kind == CTX_LIST && f.inl && !f.inl->first) newsdoc_node_free(f.inl);
-  if (r->cleanup && f.own && f.inl && !f.inl->first && !f.inl->id) {
+  if (r->cleanup && f.own && f.inl && !f.inl->first && !nd_id(f.inl)) {
     newsdoc_node_free(f.inl);
     f.inl = NULL;
   }

@@ -169,9 +169,9 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
   f.rdir = p->rdir;
   f.rlang = p->rlang;
   if (element) {
-    if (n->id && *n->id) {
+    if (nd_id(n) && *nd_id(n)) {
       nd_buf_puts(w->b, " id=\"");
-      esc_attr(w->b, n->id);
+      esc_attr(w->b, nd_id(n));
       nd_buf_putc(w->b, '"');
     }
     if (!lang_eq(f.mlang, f.rlang) && f.mlang) {
@@ -190,7 +190,7 @@ static frame child_frame(W *w, const newsdoc_node *n, const frame *p, int elemen
 
 /* Whether the node needs an element to carry id/lang/dir. */
 static int needs_attrs(W *w, const newsdoc_node *n, const frame *p) {
-  if (n->id && *n->id) return 1;
+  if (nd_id(n) && *nd_id(n)) return 1;
   const char *lang = n->lang && *n->lang ? n->lang : p->mlang;
   if (!lang_eq(lang, p->rlang)) return 1;
   return want_dir(w, n, p->mdir) != p->rdir;
@@ -267,15 +267,15 @@ static int src_ok(W *w, const char *url) {
 }
 
 static void put_img(W *w, const newsdoc_node *n, const frame *p) {
-  if (!src_ok(w, n->url)) {
-    newsdoc_ctx_warn(w->ctx, "html: image source \"%.60s\" left out (unsafe or not allowed here)", n->url ? n->url : "");
-    if (n->title) put_text(w, n->title, strlen(n->title), p->rdir);
+  if (!src_ok(w, nd_url(n))) {
+    newsdoc_ctx_warn(w->ctx, "html: image source \"%.60s\" left out (unsafe or not allowed here)", nd_url(n) ? nd_url(n) : "");
+    if (nd_title(n)) put_text(w, nd_title(n), strlen(nd_title(n)), p->rdir);
     return;
   }
   nd_buf_puts(w->b, "<img src=\"");
-  put_media_src(w, n->url);
+  put_media_src(w, nd_url(n));
   nd_buf_puts(w->b, "\" alt=\"");
-  if (n->title) esc_attr(w->b, n->title);
+  if (nd_title(n)) esc_attr(w->b, nd_title(n));
   nd_buf_puts(w->b, "\"");
   if (n->type == NEWSDOC_NODE_IMAGE) (void)child_frame(w, n, p, 1);
   nd_buf_puts(w->b, " />");
@@ -289,8 +289,8 @@ static void put_raw(W *w, const newsdoc_node *n, int block) {
     newsdoc_ctx_warn(w->ctx, "html: raw HTML left out (raw-html=omit)");
     return;
   }
-  if (!n->info || strcasecmp(n->info, "html")) {
-    newsdoc_ctx_warn(w->ctx, "html: raw %s content left out", n->info ? n->info : "(untyped)");
+  if (!nd_info(n) || strcasecmp(nd_info(n), "html")) {
+    newsdoc_ctx_warn(w->ctx, "html: raw %s content left out", nd_info(n) ? nd_info(n) : "(untyped)");
     return;
   }
   const char *s = n->literal ? n->literal : "";
@@ -432,7 +432,7 @@ static int enter(W *w, const newsdoc_node *n) {
     int th = n->parent && (n->parent->flags & ND_NODE_HEADER);
     const newsdoc_node *table = n->parent ? n->parent->parent : NULL;
     uint8_t al = 0;
-    if (table && p->col >= 0 && (size_t)p->col < table->naligns) al = table->aligns[p->col];
+    if (table && p->col >= 0 && (size_t)p->col < nd_naligns(table)) al = nd_aligns(table)[p->col];
     p->col += n->colspan > 0 ? n->colspan : 1;
     nd_buf_puts(b, th ? "<th" : "<td");
     if (al && frag) {
@@ -454,7 +454,7 @@ static int enter(W *w, const newsdoc_node *n) {
     nd_buf_puts(b, "<figure");
     f = child_frame(w, n, p, 1);
     nd_buf_puts(b, ">\n");
-    if (n->url) {
+    if (nd_url(n)) {
       put_img(w, n, &f);
       nd_buf_putc(b, '\n');
     }
@@ -473,11 +473,11 @@ static int enter(W *w, const newsdoc_node *n) {
     nd_buf_puts(b, "<pre");
     f = child_frame(w, n, p, 1);
     nd_buf_puts(b, "><code");
-    if (n->info && *n->info) {
+    if (nd_info(n) && *nd_info(n)) {
       size_t k = 0;
-      while (n->info[k] && n->info[k] != ' ' && n->info[k] != '\t' && n->info[k] != '\n') k++;
+      while (nd_info(n)[k] && nd_info(n)[k] != ' ' && nd_info(n)[k] != '\t' && nd_info(n)[k] != '\n') k++;
       nd_buf_puts(b, " class=\"language-");
-      nd_xml_escape_attr(b, n->info, k);
+      nd_xml_escape_attr(b, nd_info(n), k);
       nd_buf_putc(b, '"');
     }
     nd_buf_putc(b, '>');
@@ -549,8 +549,8 @@ static int enter(W *w, const newsdoc_node *n) {
     int nested = 0;
     for (const newsdoc_node *a = n->parent; a && newsdoc_node_is_inline((newsdoc_node_type)a->type); a = a->parent)
       if (a->type == NEWSDOC_NODE_LINK) nested = 1;
-    if (!n->url || nested || nd_html_url_unsafe(n->url)) {
-      if (n->url && !nested) newsdoc_ctx_warn(w->ctx, "html: unsafe link \"%.60s\" written as plain text", n->url);
+    if (!nd_url(n) || nested || nd_html_url_unsafe(nd_url(n))) {
+      if (nd_url(n) && !nested) newsdoc_ctx_warn(w->ctx, "html: unsafe link \"%.60s\" written as plain text", nd_url(n));
       if (needs_attrs(w, n, p)) {
         nd_buf_puts(b, "<span");
         f = child_frame(w, n, p, 1);
@@ -563,11 +563,11 @@ static int enter(W *w, const newsdoc_node *n) {
       break;
     }
     nd_buf_puts(b, "<a href=\"");
-    nd_html_escape_href(b, n->url, strlen(n->url));
+    nd_html_escape_href(b, nd_url(n), strlen(nd_url(n)));
     nd_buf_putc(b, '"');
-    if (n->title && *n->title) {
+    if (nd_title(n) && *nd_title(n)) {
       nd_buf_puts(b, " title=\"");
-      esc_attr(b, n->title);
+      esc_attr(b, nd_title(n));
       nd_buf_putc(b, '"');
     }
     f = child_frame(w, n, p, 1);
@@ -595,6 +595,18 @@ static void leave(W *w) {
 }
 
 /* Render the children of `root` under the frame `base`. */
+/* Writes all the output but its last bytes (cr() and put_notes() look
+ * back at them) to the sink, so that a large page is never held whole. */
+static int spill(W *w) {
+  nd_buf *b = w->b;
+  size_t keep = 16, n = b->len - keep;
+  int rc = newsdoc_sink_write(w->o->sink, b->data, n);
+  memmove(b->data, b->data + n, keep);
+  b->len = keep;
+  b->data[keep] = 0;
+  return rc;
+}
+
 static int walk(W *w, const newsdoc_node *root, frame base) {
   size_t floor = w->nst;
   int rc = push(w, base);
@@ -604,6 +616,7 @@ static int walk(W *w, const newsdoc_node *root, frame base) {
   while (x) {
     if ((++counter & 1023) == 0 && (rc = newsdoc_ctx_check(w->ctx))) break;
     if (w->b->failed) { rc = nd_oom("html: output"); break; }
+    if (w->o->sink && w->b->len >= (256u << 10) && (rc = spill(w))) break;
     int r = enter(w, x);
     if (r < 0) { rc = r; break; }
     if (r == 1 && x->first) {
@@ -874,6 +887,9 @@ int nd_html_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
     sink->written = b->len;
     return 0;
   }
+  /* Anything else (a file, a callback): the page goes to the sink as it is
+   * made, so a large page is never whole in memory. */
+  o.sink = sink;
   nd_buf b = ND_BUF_INIT;
   int rc = nd_html_render(doc, &b, &o, ctx);
   if (!rc) rc = nd_sink_put_buf(sink, &b);

@@ -52,12 +52,12 @@ static void open_node(nd_buf *b, const newsdoc_node *n) {
     key(b, "tight"); nd_buf_puts(b, (n->flags & ND_NODE_TIGHT) ? "true" : "false");
     break;
   case NEWSDOC_NODE_TABLE:
-    if (n->naligns) {
+    if (nd_naligns(n)) {
       key(b, "aligns");
       nd_buf_putc(b, '[');
-      for (size_t i = 0; i < n->naligns; i++) {
+      for (size_t i = 0; i < nd_naligns(n); i++) {
         if (i) nd_buf_putc(b, ',');
-        put_cstr(b, ALIGNS[n->aligns[i] & 3]);
+        put_cstr(b, ALIGNS[nd_aligns(n)[i] & 3]);
       }
       nd_buf_putc(b, ']');
     }
@@ -73,10 +73,10 @@ static void open_node(nd_buf *b, const newsdoc_node *n) {
   }
   if (n->lang) { key(b, "lang"); put_cstr(b, n->lang); }
   if (n->dir) { key(b, "dir"); put_cstr(b, DIRS[n->dir & 3]); }
-  if (n->id) { key(b, "id"); put_cstr(b, n->id); }
-  if (n->url) { key(b, "url"); put_cstr(b, n->url); }
-  if (n->title) { key(b, "title"); put_cstr(b, n->title); }
-  if (n->info) { key(b, "info"); put_cstr(b, n->info); }
+  if (nd_id(n)) { key(b, "id"); put_cstr(b, nd_id(n)); }
+  if (nd_url(n)) { key(b, "url"); put_cstr(b, nd_url(n)); }
+  if (nd_title(n)) { key(b, "title"); put_cstr(b, nd_title(n)); }
+  if (nd_info(n)) { key(b, "info"); put_cstr(b, nd_info(n)); }
   if (n->literal) { key(b, "text"); put_str(b, n->literal, n->literal_len); }
 }
 

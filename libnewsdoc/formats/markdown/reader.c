@@ -1027,7 +1027,7 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
   int rc = 0;
   md_rawdef *raw = NULL;
   size_t nraw = 0;
-  nd_buf body = ND_BUF_INIT, notes = ND_BUF_INIT;
+  nd_buf body = ND_BUF_INIT, notes = ND_BUF_INIT, labels = ND_BUF_INIT;
   md_def *defs = NULL;
   size_t ndefs = 0;
   unsigned long long nodes = 0;
@@ -1037,11 +1037,16 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
     if (nraw) {
       defs = nd_calloc(nraw, sizeof *defs);
       if (!defs) { rc = nd_oom("markdown: footnotes"); goto out; }
+      /* the labels, copied in source order, so that the input can go */
+      for (size_t i = 0; i < nraw; i++) nd_buf_put(&labels, src + raw[i].label_off, raw[i].label_len);
+      if (labels.failed) { rc = nd_oom("markdown: footnotes"); goto out; }
+      size_t loff = 0;
       for (size_t i = 0; i < nraw; i++) {
         newsdoc_node *note = nd_node_add(NULL, NEWSDOC_NODE_NOTE);
         if (!note) { rc = newsdoc_error_last()->code; goto out; }
-        defs[ndefs].label = src + raw[i].label_off;
+        defs[ndefs].label = labels.data ? labels.data + loff : "";
         defs[ndefs].label_len = raw[i].label_len;
+        loff += raw[i].label_len;
         defs[ndefs].note = note;
         ndefs++;
         reader_init(&r, doc, ctx, note);
@@ -1071,6 +1076,7 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
       ndefs = w;
       src = body.data ? body.data : "";
       len = body.len;
+      nd_ctx_release_input(ctx); /* parsed from body from here on */
     }
   }
   reader_init(&r, doc, ctx, newsdoc_doc_root(doc));
@@ -1090,6 +1096,7 @@ out:
   nd_free(raw);
   nd_buf_free(&body);
   nd_buf_free(&notes);
+  nd_buf_free(&labels);
   return rc;
 }
 
@@ -1281,6 +1288,7 @@ int nd_md_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *ctx
   const char *src;
   size_t slen;
   int rc = normalise_input(data, len, &tmp, &src, &slen, ctx);
+  if (!rc && tmp.data) nd_ctx_release_input(ctx); /* src is our own copy now */
   newsdoc_doc *doc = NULL;
   if (!rc) rc = newsdoc_doc_new(&doc);
   if (!rc) {

@@ -372,10 +372,10 @@ static int enter_inline(md_writer *w, nd_buf *b, const newsdoc_node *n, int mode
     return 1;
   case NEWSDOC_NODE_IMAGE: {
     nd_buf_puts(b, "![");
-    const char *alt = n->title ? n->title : "";
+    const char *alt = nd_title(n) ? nd_title(n) : "";
     nd_md_escape_text(b, alt, strlen(alt), 0, 1);
     nd_buf_puts(b, "](");
-    put_url(b, n->url ? n->url : "");
+    put_url(b, nd_url(n) ? nd_url(n) : "");
     nd_buf_putc(b, ')');
     break;
   }
@@ -386,13 +386,13 @@ static int enter_inline(md_writer *w, nd_buf *b, const newsdoc_node *n, int mode
     break;
   }
   case NEWSDOC_NODE_RAW_INLINE:
-    if (n->info && !strcmp(n->info, "html")) {
+    if (nd_info(n) && !strcmp(nd_info(n), "html")) {
       for (size_t i = 0; i < n->literal_len; i++) {
         char c = n->literal[i];
         nd_buf_putc(b, (mode && (c == '\n' || c == '\r')) ? ' ' : c);
       }
     } else if (!w->warned_raw++) {
-      newsdoc_ctx_warn(w->ctx, "markdown: raw %s content dropped", n->info ? n->info : "(unknown)");
+      newsdoc_ctx_warn(w->ctx, "markdown: raw %s content dropped", nd_info(n) ? nd_info(n) : "(unknown)");
     }
     break;
   default:
@@ -413,8 +413,8 @@ static void exit_inline(md_writer *w, nd_buf *b, const newsdoc_node *n) {
   case NEWSDOC_NODE_QUOTED: nd_buf_putc(b, '"'); break;
   case NEWSDOC_NODE_LINK:
     nd_buf_puts(b, "](");
-    put_url(b, n->url ? n->url : "");
-    if (n->title && *n->title) put_title(b, n->title);
+    put_url(b, nd_url(n) ? nd_url(n) : "");
+    if (nd_title(n) && *nd_title(n)) put_title(b, nd_title(n));
     nd_buf_putc(b, ')');
     break;
   case NEWSDOC_NODE_SPAN:
@@ -549,7 +549,7 @@ static void write_heading(md_writer *w, const newsdoc_node *n) {
 static void write_code_block(md_writer *w, const newsdoc_node *n) {
   const char *s = n->literal ? n->literal : "";
   size_t len = n->literal_len;
-  const char *info = n->info ? n->info : "";
+  const char *info = nd_info(n) ? nd_info(n) : "";
   char fc = strchr(info, '`') ? '~' : '`';
   size_t longest = 0, cur = 0;
   for (size_t i = 0; i < len; i++) {
@@ -574,7 +574,7 @@ static void write_code_block(md_writer *w, const newsdoc_node *n) {
 }
 
 static void write_table(md_writer *w, const newsdoc_node *t) {
-  size_t cols = t->naligns;
+  size_t cols = nd_naligns(t);
   for (const newsdoc_node *r = t->first; r; r = r->next) {
     size_t k = 0;
     for (const newsdoc_node *c = r->first; c; c = c->next) k += c->colspan > 1 ? (size_t)c->colspan : 1;
@@ -611,7 +611,7 @@ static void write_table(md_writer *w, const newsdoc_node *t) {
       nd_buf_clear(&line);
       nd_buf_putc(&line, '|');
       for (size_t i = 0; i < cols; i++) {
-        newsdoc_align a = i < t->naligns ? (newsdoc_align)t->aligns[i] : NEWSDOC_ALIGN_DEFAULT;
+        newsdoc_align a = i < nd_naligns(t) ? (newsdoc_align)nd_aligns(t)[i] : NEWSDOC_ALIGN_DEFAULT;
         nd_buf_puts(&line, a == NEWSDOC_ALIGN_START ? ":---|" : a == NEWSDOC_ALIGN_CENTER ? ":---:|"
                            : a == NEWSDOC_ALIGN_END ? "---:|" : "---|");
       }
@@ -637,11 +637,11 @@ static void write_figure(md_writer *w, const newsdoc_node *n) {
     } else if (!w->err) {
       w->err = newsdoc_error_last()->code;
     }
-  } else if (n->title) {
-    nd_md_escape_text(&b, n->title, strlen(n->title), 0, 1);
+  } else if (nd_title(n)) {
+    nd_md_escape_text(&b, nd_title(n), strlen(nd_title(n)), 0, 1);
   }
   nd_buf_puts(&b, "](");
-  put_url(&b, n->url ? n->url : "");
+  put_url(&b, nd_url(n) ? nd_url(n) : "");
   nd_buf_puts(&b, ")\n");
   emit(w, b.data, b.len);
   if (b.failed) w->out.failed = 1;
@@ -764,12 +764,12 @@ static void walk_blocks(md_writer *w, const newsdoc_node *root, const char *mark
       write_figure(w, n);
       break;
     case NEWSDOC_NODE_RAW_BLOCK:
-      if (n->info && !strcmp(n->info, "html") && n->literal_len) {
+      if (nd_info(n) && !strcmp(nd_info(n), "html") && n->literal_len) {
         begin_block(w, n, &div);
         emit(w, n->literal, n->literal_len);
         end_line(w);
       } else if (!w->warned_raw++) {
-        newsdoc_ctx_warn(w->ctx, "markdown: raw %s block dropped", n->info ? n->info : "(unknown)");
+        newsdoc_ctx_warn(w->ctx, "markdown: raw %s block dropped", nd_info(n) ? nd_info(n) : "(unknown)");
       }
       break;
     default:
