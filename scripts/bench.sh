@@ -15,7 +15,7 @@ build=${NEWSDOC_BENCH_BUILD:-$root/build-bench}
 shared=${NEWSDOC_SHARED:-$root/../shared}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DNEWSDOC_BUILD_BENCH=ON \
       -DNEWSDOC_BUILD_EXAMPLES=ON >/dev/null
-cmake --build "$build" -j"$(nproc)" --target newsdoc-bench newsdoc-convert >/dev/null
+cmake --build "$build" -j"$(nproc)" --target newsdoc-bench newsdoc-convert newsdoc-convert-shared >/dev/null
 work=$build/bench-work
 rm -rf "$work" && mkdir -p "$work"
 tmp=$root/BENCHMARKS.md.tmp
