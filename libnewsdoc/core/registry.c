@@ -103,13 +103,7 @@ static int ensure_builtins_locked(void) {
 int newsdoc_format_register(const newsdoc_format *f) { LOCKED(add_locked(f, 1)); }
 
 static int bury(char *s) {
-  if (g_ngrave == g_capgrave) {
-    size_t cap = g_capgrave ? g_capgrave * 2 : 16;
-    char **p = nd_realloc(g_graveyard, cap * sizeof *p);
-    if (!p) return nd_oom("newsdoc_format_unregister");
-    g_graveyard = p;
-    g_capgrave = cap;
-  }
+  if (nd_grow(&g_graveyard, &g_capgrave, g_ngrave, sizeof *g_graveyard, 16, "newsdoc_format_unregister")) return NEWSDOC_ENOMEM;
   g_graveyard[g_ngrave++] = s;
   return 0;
 }

@@ -364,13 +364,7 @@ static int load_rels(rd *r, const char *part, rels *rs) {
     const char *id = attr_ns(c, NS_OTHER, "Id"), *type = attr_ns(c, NS_OTHER, "Type"),
                *target = attr_ns(c, NS_OTHER, "Target"), *mode = attr_ns(c, NS_OTHER, "TargetMode");
     if (!id || !type || !target) continue;
-    if (rs->n == cap) {
-      size_t nc = cap ? cap * 2 : 16;
-      rel *nv = nd_realloc(rs->v, nc * sizeof *nv);
-      if (!nv) return nd_oom("docx: relationships");
-      rs->v = nv;
-      cap = nc;
-    }
+    if (nd_grow(&rs->v, &cap, rs->n, sizeof *rs->v, 16, "docx: relationships")) return NEWSDOC_ENOMEM;
     const char *suffix = strrchr(type, '/');
     rel *e = &rs->v[rs->n];
     e->id = nd_strdup(id);
@@ -476,13 +470,7 @@ static int load_styles(rd *r, xmlDoc *d, char **lang_val, char **lang_bidi) {
     if (!is_w(c, "style")) continue;
     const char *id = wattr(c, "styleId");
     if (!id) continue;
-    if (r->nstyles == cap) {
-      size_t nc = cap ? cap * 2 : 64;
-      style *nv = nd_realloc(r->styles, nc * sizeof *nv);
-      if (!nv) return nd_oom("docx: styles");
-      r->styles = nv;
-      cap = nc;
-    }
+    if (nd_grow(&r->styles, &cap, r->nstyles, sizeof *r->styles, 64, "docx: styles")) return NEWSDOC_ENOMEM;
     style *s = &r->styles[r->nstyles];
     style_init(s);
     const char *type = wattr(c, "type");
@@ -596,13 +584,7 @@ static int load_numbering(rd *r, xmlDoc *d) {
   size_t capa = 0, capn = 0;
   for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
     if (is_w(c, "abstractNum")) {
-      if (r->nabs == capa) {
-        size_t nc = capa ? capa * 2 : 16;
-        absnum *nv = nd_realloc(r->abs, nc * sizeof *nv);
-        if (!nv) return nd_oom("docx: numbering");
-        r->abs = nv;
-        capa = nc;
-      }
+      if (nd_grow(&r->abs, &capa, r->nabs, sizeof *r->abs, 16, "docx: numbering")) return NEWSDOC_ENOMEM;
       absnum *a = &r->abs[r->nabs];
       memset(a, 0, sizeof *a);
       a->id = num_attr(c, "abstractNumId", -1);
@@ -625,13 +607,7 @@ static int load_numbering(rd *r, xmlDoc *d) {
       }
       r->nabs++;
     } else if (is_w(c, "num")) {
-      if (r->nnums == capn) {
-        size_t nc = capn ? capn * 2 : 16;
-        num *nv = nd_realloc(r->nums, nc * sizeof *nv);
-        if (!nv) return nd_oom("docx: numbering");
-        r->nums = nv;
-        capn = nc;
-      }
+      if (nd_grow(&r->nums, &capn, r->nnums, sizeof *r->nums, 16, "docx: numbering")) return NEWSDOC_ENOMEM;
       num *n = &r->nums[r->nnums];
       n->id = num_attr(c, "numId", -1);
       xmlNode *an = child_w(c, "abstractNumId");
@@ -785,13 +761,7 @@ static int media_for(rd *r, const char *part, const char **name_out) {
   }
   nd_free(data);
   if (rc) return rc;
-  if (r->nmedia == r->capmedia) {
-    size_t nc = r->capmedia ? r->capmedia * 2 : 8;
-    media_map *nv = nd_realloc(r->media, nc * sizeof *nv);
-    if (!nv) return nd_oom("docx: media");
-    r->media = nv;
-    r->capmedia = nc;
-  }
+  if (nd_grow(&r->media, &r->capmedia, r->nmedia, sizeof *r->media, 8, "docx: media")) return NEWSDOC_ENOMEM;
   media_map m;
   m.part = nd_strdup(part);
   m.name = nd_strdup(name);
@@ -858,13 +828,7 @@ static int add_inline(pctx *p, newsdoc_node *n) {
 static int push_container(pctx *p, const xmlNode *xml, newsdoc_node *n) {
   int rc = add_inline(p, n);
   if (rc) return rc;
-  if (p->nstack == p->capstack) {
-    size_t nc = p->capstack ? p->capstack * 2 : 8;
-    cstack *nv = nd_realloc(p->stack, nc * sizeof *nv);
-    if (!nv) return nd_oom("docx: inline nesting");
-    p->stack = nv;
-    p->capstack = nc;
-  }
+  if (nd_grow(&p->stack, &p->capstack, p->nstack, sizeof *p->stack, 8, "docx: inline nesting")) return NEWSDOC_ENOMEM;
   p->stack[p->nstack].xml = xml;
   p->stack[p->nstack].prev = p->cur;
   p->nstack++;
@@ -1111,13 +1075,7 @@ static int note_ref(pctx *p, xmlNode *ref, int endnote) {
   if (!note) return nd_oom("docx: note");
   int rc = add_inline(p, note);
   if (rc) return rc;
-  if (r->npending == r->cappending) {
-    size_t nc = r->cappending ? r->cappending * 2 : 16;
-    noteref *nv = nd_realloc(r->pending, nc * sizeof *nv);
-    if (!nv) return nd_oom("docx: notes");
-    r->pending = nv;
-    r->cappending = nc;
-  }
+  if (nd_grow(&r->pending, &r->cappending, r->npending, sizeof *r->pending, 16, "docx: notes")) return NEWSDOC_ENOMEM;
   r->pending[r->npending].note = note;
   r->pending[r->npending].xml = x;
   r->pending[r->npending].endnote = endnote;
@@ -1189,13 +1147,7 @@ static int field_link(const char *instr, size_t len, char **out) {
 }
 
 static int field_push(pctx *p) {
-  if (p->nfields == p->capfields) {
-    size_t nc = p->capfields ? p->capfields * 2 : 4;
-    field *nv = nd_realloc(p->fields, nc * sizeof *nv);
-    if (!nv) return nd_oom("docx: fields");
-    p->fields = nv;
-    p->capfields = nc;
-  }
+  if (nd_grow(&p->fields, &p->capfields, p->nfields, sizeof *p->fields, 4, "docx: fields")) return NEWSDOC_ENOMEM;
   field *f = &p->fields[p->nfields++];
   memset(f, 0, sizeof *f);
   nd_buf_init(&f->instr);
@@ -1626,13 +1578,7 @@ static int start_section(bctx *b, int level, newsdoc_node **out) {
   s->level = level;
   int rc = append_block(b, flow(b), s);
   if (rc) return rc;
-  if (b->nsections == b->capsections) {
-    size_t nc = b->capsections ? b->capsections * 2 : 8;
-    newsdoc_node **nv = nd_realloc(b->sections, nc * sizeof *nv);
-    if (!nv) return nd_oom("docx: sections");
-    b->sections = nv;
-    b->capsections = nc;
-  }
+  if (nd_grow(&b->sections, &b->capsections, b->nsections, sizeof *b->sections, 8, "docx: sections")) return NEWSDOC_ENOMEM;
   b->sections[b->nsections++] = s;
   *out = s;
   return 0;
@@ -1660,13 +1606,7 @@ static int list_item(bctx *b, const pinfo *pi, int bullet, int start, newsdoc_no
     int rc = append_block(b, parent, l);
     if (rc) return rc;
     if ((rc = nd_check_depth(b->r->ctx, nd_node_depth(l), "nested lists"))) return rc;
-    if (b->nlists == b->caplists) {
-      size_t nc = b->caplists ? b->caplists * 2 : 8;
-      lframe *nv = nd_realloc(b->lists, nc * sizeof *nv);
-      if (!nv) return nd_oom("docx: lists");
-      b->lists = nv;
-      b->caplists = nc;
-    }
+    if (nd_grow(&b->lists, &b->caplists, b->nlists, sizeof *b->lists, 8, "docx: lists")) return NEWSDOC_ENOMEM;
     lframe *f = &b->lists[b->nlists++];
     f->list = l;
     f->item = NULL;

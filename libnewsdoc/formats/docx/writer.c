@@ -157,13 +157,7 @@ static const char *rel_add(dw *w, relset *rs, const char *type, const char *targ
   if (!external)
     for (size_t i = 0; i < rs->n; i++)
       if (!rs->v[i].external && !strcmp(rs->v[i].type, type) && !strcmp(rs->v[i].target, target)) return rs->v[i].id;
-  if (rs->n == rs->cap) {
-    size_t nc = rs->cap ? rs->cap * 2 : 16;
-    rel *nv = nd_realloc(rs->v, nc * sizeof *nv);
-    if (!nv) { fail(w, nd_oom("docx: relationships")); return NULL; }
-    rs->v = nv;
-    rs->cap = nc;
-  }
+  if (nd_grow(&rs->v, &rs->cap, rs->n, sizeof *rs->v, 16, "docx: relationships")) { fail(w, NEWSDOC_ENOMEM); return NULL; }
   char id[32];
   snprintf(id, sizeof id, "rId%d", rs->next++);
   rel *r = &rs->v[rs->n];
@@ -248,13 +242,7 @@ static const char *mime_ext(const char *mime, const char *name) {
 static media_out *media_use(dw *w, size_t index) {
   for (size_t i = 0; i < w->nmedia; i++)
     if (w->media[i].index == index) return &w->media[i];
-  if (w->nmedia == w->capmedia) {
-    size_t nc = w->capmedia ? w->capmedia * 2 : 8;
-    media_out *nv = nd_realloc(w->media, nc * sizeof *nv);
-    if (!nv) { fail(w, nd_oom("docx: media")); return NULL; }
-    w->media = nv;
-    w->capmedia = nc;
-  }
+  if (nd_grow(&w->media, &w->capmedia, w->nmedia, sizeof *w->media, 8, "docx: media")) { fail(w, NEWSDOC_ENOMEM); return NULL; }
   const nd_media *m = &w->doc->media[index];
   media_out *o = &w->media[w->nmedia];
   memset(o, 0, sizeof *o);
@@ -511,13 +499,7 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
         }
         newsdoc_free(t);
       } else {
-        if (w->nnotes == w->capnotes) {
-          size_t nc = w->capnotes ? w->capnotes * 2 : 16;
-          const newsdoc_node **nv = nd_realloc(w->notes, nc * sizeof *nv);
-          if (!nv) { fail(w, nd_oom("docx: notes")); return; }
-          w->notes = nv;
-          w->capnotes = nc;
-        }
+        if (nd_grow(&w->notes, &w->capnotes, w->nnotes, sizeof *w->notes, 16, "docx: notes")) { fail(w, NEWSDOC_ENOMEM); return; }
         w->notes[w->nnotes++] = n;
         nd_buf_printf(b, "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/>%s</w:rPr><w:footnoteReference w:id=\"%zu\"/></w:r>",
                       para_dir == 2 ? "<w:rtl/>" : "", w->nnotes);
@@ -888,13 +870,7 @@ static void write_blocks(dw *w, const newsdoc_node *root) {
     }
     if (is_block_container(n->type)) {
       if (n->type == NEWSDOC_NODE_LIST) {
-        if (w->nlstack == w->caplstack) {
-          size_t nc = w->caplstack ? w->caplstack * 2 : 8;
-          list_frame *nv = nd_realloc(w->lists, nc * sizeof *nv);
-          if (!nv) { fail(w, nd_oom("docx: lists")); return; }
-          w->lists = nv;
-          w->caplstack = nc;
-        }
+        if (nd_grow(&w->lists, &w->caplstack, w->nlstack, sizeof *w->lists, 8, "docx: lists")) { fail(w, NEWSDOC_ENOMEM); return; }
         int ilvl = (int)w->nlstack > 8 ? 8 : (int)w->nlstack;
         w->lists[w->nlstack].list = n;
         w->lists[w->nlstack].num_id = list_numbering(w, n, ilvl);

@@ -326,13 +326,7 @@ static void set_id(R *r, newsdoc_node *n, xmlNodePtr el) {
 }
 
 static int push(R *r, rframe f) {
-  if (r->nst == r->capst) {
-    size_t cap = r->capst ? r->capst * 2 : 64;
-    rframe *s = nd_realloc(r->st, cap * sizeof *s);
-    if (!s) return fail(r, nd_oom("html: reader stack"));
-    r->st = s;
-    r->capst = cap;
-  }
+  if (nd_grow(&r->st, &r->capst, r->nst, sizeof *r->st, 64, "html: reader stack")) return fail(r, NEWSDOC_ENOMEM);
   int rc = nd_check_depth(r->ctx, r->nst, "an HTML element");
   if (rc) return fail(r, rc);
   r->st[r->nst++] = f;
@@ -663,26 +657,14 @@ static int skipped(R *r, xmlNodePtr el) {
 }
 
 static int add_skip(R *r, xmlNodePtr el) {
-  if (r->nskip == r->capskip) {
-    size_t cap = r->capskip ? r->capskip * 2 : 8;
-    xmlNodePtr *s = nd_realloc(r->skip, cap * sizeof *s);
-    if (!s) return fail(r, nd_oom("html: notes"));
-    r->skip = s;
-    r->capskip = cap;
-  }
+  if (nd_grow(&r->skip, &r->capskip, r->nskip, sizeof *r->skip, 8, "html: notes")) return fail(r, NEWSDOC_ENOMEM);
   r->skip[r->nskip++] = el;
   return 0;
 }
 
 static int add_note(R *r, const char *id, xmlNodePtr el) {
   if (!id || !*id) return 0;
-  if (r->nnotes == r->capnotes) {
-    size_t cap = r->capnotes ? r->capnotes * 2 : 8;
-    note_def *s = nd_realloc(r->notes, cap * sizeof *s);
-    if (!s) return fail(r, nd_oom("html: notes"));
-    r->notes = s;
-    r->capnotes = cap;
-  }
+  if (nd_grow(&r->notes, &r->capnotes, r->nnotes, sizeof *r->notes, 8, "html: notes")) return fail(r, NEWSDOC_ENOMEM);
   r->notes[r->nnotes].id = id;
   r->notes[r->nnotes].el = el;
   r->notes[r->nnotes].used = 0;
@@ -831,13 +813,7 @@ static void build_table(R *r, xmlNodePtr table, const rframe *f) {
           aligns[col] = al;
         }
         col += (size_t)cell->colspan;
-        if (ncells == cap) {
-          size_t nc = cap ? cap * 2 : 16;
-          struct cell *a = nd_realloc(cells, nc * sizeof *a);
-          if (!a) { fail(r, nd_oom("html: table")); break; }
-          cells = a;
-          cap = nc;
-        }
+        if (nd_grow(&cells, &cap, ncells, sizeof *cells, 16, "html: table")) { fail(r, NEWSDOC_ENOMEM); break; }
         cf.finish = cell;
         cf.reset_ws = 1;
         cells[ncells].el = c;

@@ -81,13 +81,7 @@ static int lang_eq(const char *a, const char *b) {
 }
 
 static int push(W *w, frame f) {
-  if (w->nst == w->capst) {
-    size_t cap = w->capst ? w->capst * 2 : 32;
-    frame *s = nd_realloc(w->st, cap * sizeof *s);
-    if (!s) return nd_oom("html: writer stack");
-    w->st = s;
-    w->capst = cap;
-  }
+  if (nd_grow(&w->st, &w->capst, w->nst, sizeof *w->st, 32, "html: writer stack")) return NEWSDOC_ENOMEM;
   w->st[w->nst++] = f;
   return 0;
 }
@@ -517,13 +511,7 @@ static int enter(W *w, const newsdoc_node *n) {
     put_img(w, n, p);
     return 0;
   case NEWSDOC_NODE_NOTE: {
-    if (w->nnotes == w->capnotes) {
-      size_t cap = w->capnotes ? w->capnotes * 2 : 8;
-      const newsdoc_node **a = nd_realloc(w->notes, cap * sizeof *a);
-      if (!a) return nd_oom("html: notes");
-      w->notes = a;
-      w->capnotes = cap;
-    }
+    if (nd_grow(&w->notes, &w->capnotes, w->nnotes, sizeof *w->notes, 8, "html: notes")) return NEWSDOC_ENOMEM;
     w->notes[w->nnotes++] = n;
     size_t k = w->nnotes;
     nd_buf_printf(b, "<sup class=\"footnote-ref\"><a href=\"#fn-%zu\" id=\"fnref-%zu\" role=\"doc-noteref\"%s>%zu</a></sup>",

@@ -255,13 +255,7 @@ int nd_jv_parse(nd_jv **out, const char *s, size_t len, size_t max_depth, newsdo
       }
       if (v->type == JV_OBJECT || v->type == JV_ARRAY) {
         if (depth >= max_depth) { rc = newsdoc_error_set(NEWSDOC_ELIMIT_DEPTH, "json: nesting deeper than %zu", max_depth); break; }
-        if (depth == cap) {
-          size_t nc = cap ? cap * 2 : 32;
-          nd_jv **p = nd_realloc(stack, nc * sizeof *p);
-          if (!p) { rc = nd_oom("json"); break; }
-          stack = p;
-          cap = nc;
-        }
+        if (nd_grow(&stack, &cap, depth, sizeof *stack, 32, "json")) { rc = NEWSDOC_ENOMEM; break; }
         stack[depth++] = v;
         if ((depth & 63) == 0 && (rc = newsdoc_ctx_check(ctx))) break;
         continue;

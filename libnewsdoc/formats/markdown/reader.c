@@ -123,13 +123,7 @@ static size_t tree_depth(md_reader *r) { return (size_t)r->nsect + r->n + 1; }
 
 static int push(md_reader *r, newsdoc_node *node, int kind, int md) {
   if (nd_check_depth(r->ctx, tree_depth(r), "markdown nesting")) return fail(r, NEWSDOC_ELIMIT_DEPTH);
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 32;
-    md_frame *s = nd_realloc(r->stack, cap * sizeof *s);
-    if (!s) return fail(r, nd_oom("markdown: stack"));
-    r->stack = s;
-    r->cap = cap;
-  }
+  if (nd_grow(&r->stack, &r->cap, r->n, sizeof *r->stack, 32, "markdown: stack")) return fail(r, NEWSDOC_ENOMEM);
   r->stack[r->n].node = node;
   r->stack[r->n].kind = (unsigned char)kind;
   r->stack[r->n].md = (unsigned char)md;
@@ -465,13 +459,7 @@ static int finish_html_block(md_reader *r) {
   size_t len = r->lit.len;
   if (r->lit.failed) return fail(r, nd_oom("markdown: raw HTML"));
   if (parse_dir_tag(s, len, "div", &lang, &dir)) {
-    if (r->nscopes == r->capscopes) {
-      size_t cap = r->capscopes ? r->capscopes * 2 : 8;
-      md_scope *sc = nd_realloc(r->scopes, cap * sizeof *sc);
-      if (!sc) { nd_free(lang); return fail(r, nd_oom("markdown: div")); }
-      r->scopes = sc;
-      r->capscopes = cap;
-    }
+    if (nd_grow(&r->scopes, &r->capscopes, r->nscopes, sizeof *r->scopes, 8, "markdown: div")) { nd_free(lang); return fail(r, NEWSDOC_ENOMEM); }
     if (nd_check_depth(r->ctx, r->nscopes + 1, "markdown <div> nesting")) { nd_free(lang); return fail(r, NEWSDOC_ELIMIT_DEPTH); }
     r->scopes[r->nscopes].level = r->n;
     r->scopes[r->nscopes].lang = lang;

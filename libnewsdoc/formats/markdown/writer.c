@@ -263,13 +263,7 @@ static void put_title(nd_buf *b, const char *t) {
 }
 
 static int add_note(md_writer *w, const newsdoc_node *note) {
-  if (w->nnotes == w->capnotes) {
-    size_t cap = w->capnotes ? w->capnotes * 2 : 16;
-    const newsdoc_node **p = nd_realloc((void *)w->notes, cap * sizeof *p);
-    if (!p) return w->err = nd_oom("markdown: notes");
-    w->notes = p;
-    w->capnotes = cap;
-  }
+  if (nd_grow(&w->notes, &w->capnotes, w->nnotes, sizeof *w->notes, 16, "markdown: notes")) return w->err = NEWSDOC_ENOMEM;
   w->notes[w->nnotes++] = note;
   return (int)w->nnotes;
 }
@@ -333,13 +327,7 @@ static int enter_inline(md_writer *w, nd_buf *b, const newsdoc_node *n, int mode
     break;
   case NEWSDOC_NODE_EMPH:
   case NEWSDOC_NODE_STRONG:
-    if (w->nmarks == w->capmarks) {
-      size_t cap = w->capmarks ? w->capmarks * 2 : 16;
-      size_t *m = nd_realloc(w->marks, cap * sizeof *m);
-      if (!m) { w->err = nd_oom("markdown: emphasis"); return 0; }
-      w->marks = m;
-      w->capmarks = cap;
-    }
+    if (nd_grow(&w->marks, &w->capmarks, w->nmarks, sizeof *w->marks, 16, "markdown: emphasis")) { w->err = NEWSDOC_ENOMEM; return 0; }
     w->marks[w->nmarks++] = b->len;
     nd_buf_puts(b, emph_delim(n));
     break;
@@ -454,13 +442,7 @@ static void render_inlines(md_writer *w, const newsdoc_node *c, int mode) {
 /* ---- blocks ------------------------------------------------------------------- */
 
 static int push_frame(md_writer *w, const newsdoc_node *n) {
-  if (w->n == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 32;
-    wframe *s = nd_realloc(w->st, cap * sizeof *s);
-    if (!s) return w->err = nd_oom("markdown: writer stack");
-    w->st = s;
-    w->cap = cap;
-  }
+  if (nd_grow(&w->st, &w->cap, w->n, sizeof *w->st, 32, "markdown: writer stack")) return w->err = NEWSDOC_ENOMEM;
   wframe *f = &w->st[w->n++];
   memset(f, 0, sizeof *f);
   f->node = n;
