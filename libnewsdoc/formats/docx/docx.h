@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../../internal.h"
+#include "../../core/ucache.h"
 
 /* WordprocessingML namespaces, transitional and ISO 29500 Strict. */
 #define ND_NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -29,20 +30,14 @@ void nd_docx_styles(nd_buf *b, const char *lang_val, const char *lang_bidi, int 
  * right-to-left (Hebrew, Arabic, ...), 0 weak or neutral. */
 int nd_docx_cp_dir(uint32_t cp);
 /* The direction of the character at s[*i], advancing *i past it (invalid
- * UTF-8 as nd_utf8_next takes it): one- and two-byte sequences inline. */
+ * UTF-8 as nd_utf8_next takes it): ASCII here, the rest by core/ucache.h. */
 static inline int nd_docx_next_dir(const char *s, size_t len, size_t *i) {
-  const unsigned char *u = (const unsigned char *)s;
-  unsigned c = u[*i];
+  unsigned c = (unsigned char)s[*i];
   if (c < 0x80) {
     (*i)++;
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? 1 : 0;
   }
-  if (c >= 0xC2 && c <= 0xDF && *i + 1 < len && (u[*i + 1] & 0xC0) == 0x80) {
-    uint32_t cp = (uint32_t)(c & 0x1F) << 6 | (u[*i + 1] & 0x3F);
-    *i += 2;
-    return nd_docx_cp_dir(cp);
-  }
-  return nd_docx_cp_dir(nd_utf8_next(s, len, i));
+  return nd_docx_cp_dir(nd_ucp_next(s, len, i));
 }
 /* The direction of the first strong character of s, 0 when none. */
 int nd_docx_text_dir(const char *s, size_t len);

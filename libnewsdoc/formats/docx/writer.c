@@ -29,7 +29,6 @@
 #include <unicode/uchar.h>
 
 #include "docx.h"
-#include "../../core/ucache.h"
 
 /* ---- direction helpers (also used by the reader) ---------------------------- */
 
