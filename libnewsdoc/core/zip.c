@@ -467,18 +467,24 @@ int nd_zipw_new(nd_zipw **out, long long mtime) {
  * (DOCX) less than 6 for 2% and 10% more, about a kilobyte a DOCX. */
 #define ND_ZIPW_LEVEL 4
 
-int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store) {
-  zip_source_t *s = zip_source_buffer(w->za, len ? data : "", len, 0);
-  if (!s) return nd_oom("zip writer");
+/* Adds source s (taken over, also on failure) as entry name, with the
+ * writer's time; method < 0 leaves the compression to the source. */
+static int zipw_add_source(nd_zipw *w, const char *name, zip_source_t *s, int method, zip_uint32_t level) {
   zip_int64_t idx = zip_file_add(w->za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
   if (idx < 0) {
     zip_source_free(s);
     return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot add \"%s\": %s", name, zip_strerror(w->za));
   }
-  if (zip_set_file_compression(w->za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : ND_ZIPW_LEVEL) ||
+  if ((method >= 0 && zip_set_file_compression(w->za, (zip_uint64_t)idx, method, level)) ||
       zip_file_set_mtime(w->za, (zip_uint64_t)idx, w->dos_time, 0))
     return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot set \"%s\": %s", name, zip_strerror(w->za));
   return 0;
+}
+
+int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store) {
+  zip_source_t *s = zip_source_buffer(w->za, len ? data : "", len, 0);
+  if (!s) return nd_oom("zip writer");
+  return zipw_add_source(w, name, s, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : ND_ZIPW_LEVEL);
 }
 
 /* ---- parts deflated ahead of time ---------------------------------------------- */
@@ -660,14 +666,7 @@ int nd_zipw_add_zpart(nd_zipw *w, const char *name, nd_zpart *p) {
     nd_free(us);
     return nd_oom("zip writer");
   }
-  zip_int64_t idx = zip_file_add(w->za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-  if (idx < 0) {
-    zip_source_free(s);
-    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot add \"%s\": %s", name, zip_strerror(w->za));
-  }
-  if (zip_file_set_mtime(w->za, (zip_uint64_t)idx, w->dos_time, 0))
-    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: cannot set \"%s\": %s", name, zip_strerror(w->za));
-  return 0;
+  return zipw_add_source(w, name, s, -1, 0); /* the source says it is deflated */
 }
 
 int nd_zipw_finish(nd_zipw *w, newsdoc_sink *sink) {
