@@ -31,76 +31,50 @@
  * differs, a span where a run's direction differs from its paragraph's
  * and the run has a strong character of its own direction.
  *
- * Every walk over the XML is iterative (libxml2 parent links). */
+ * The parts are parsed by libxml2 into xtree.h's small trees; every walk
+ * over them is iterative (parent links). */
 #include <stdio.h>
 #include <stdlib.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "docx.h"
+#include "xtree.h"
 
-/* ---- namespaces and attributes -------------------------------------------------------- */
+/* ---- elements and attributes ---------------------------------------------------------- */
 
-enum { NS_OTHER = 0, NS_W, NS_R, NS_WP, NS_A, NS_PIC, NS_V, NS_O, NS_MC, NS_DC, NS_CP, NS_DCTERMS, NS_REL };
-
-static int ns_kind(const xmlNs *ns) {
-  if (!ns || !ns->href) return NS_OTHER;
-  const char *h = (const char *)ns->href;
-  if (!strcmp(h, ND_NS_W) || !strcmp(h, ND_NS_W_STRICT)) return NS_W;
-  if (!strcmp(h, ND_NS_R) || !strcmp(h, ND_NS_R_STRICT)) return NS_R;
-  if (!strcmp(h, ND_NS_WP) || !strcmp(h, "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing")) return NS_WP;
-  if (!strcmp(h, ND_NS_A) || !strcmp(h, "http://purl.oclc.org/ooxml/drawingml/main")) return NS_A;
-  if (!strcmp(h, ND_NS_PIC) || !strcmp(h, "http://purl.oclc.org/ooxml/drawingml/picture")) return NS_PIC;
-  if (!strcmp(h, "urn:schemas-microsoft-com:vml")) return NS_V;
-  if (!strcmp(h, "urn:schemas-microsoft-com:office:office")) return NS_O;
-  if (!strcmp(h, "http://schemas.openxmlformats.org/markup-compatibility/2006")) return NS_MC;
-  if (!strcmp(h, "http://purl.org/dc/elements/1.1/")) return NS_DC;
-  if (!strcmp(h, "http://schemas.openxmlformats.org/package/2006/metadata/core-properties") ||
-      !strcmp(h, "http://purl.oclc.org/ooxml/officeDocument/coreProperties"))
-    return NS_CP;
-  if (!strcmp(h, "http://purl.org/dc/terms/")) return NS_DCTERMS;
-  if (!strcmp(h, ND_NS_PKG_REL)) return NS_REL;
-  return NS_OTHER;
+static int is_el(const xnode *n, int ns, const char *local) {
+  return n && n->type == XN_ELEMENT && n->ns == ns && !strcmp(n->name, local);
 }
-
-static int is_el(const xmlNode *n, int ns, const char *local) {
-  return n && n->type == XML_ELEMENT_NODE && ns_kind(n->ns) == ns && !strcmp((const char *)n->name, local);
-}
-static int is_w(const xmlNode *n, const char *local) { return is_el(n, NS_W, local); }
+static int is_w(const xnode *n, const char *local) { return is_el(n, NS_W, local); }
 
 /* An attribute by local name in namespace `ns` (NS_OTHER: no namespace). */
-static const char *attr_ns(const xmlNode *n, int ns, const char *local) {
-  if (!n || n->type != XML_ELEMENT_NODE) return NULL;
-  for (const xmlAttr *a = n->properties; a; a = a->next) {
-    if (strcmp((const char *)a->name, local)) continue;
-    int k = a->ns ? ns_kind(a->ns) : NS_OTHER;
-    if (k != ns) continue;
-    if (a->children && a->children->content) return (const char *)a->children->content;
-    return "";
+static const char *attr_ns(const xnode *n, int ns, const char *local) {
+  if (!n || n->type != XN_ELEMENT) return NULL;
+  for (uint32_t i = 0; i < n->n; i++) {
+    const xattr *a = &n->u.attrs[i];
+    if (a->ns == ns && !strcmp(a->name, local)) return a->value;
   }
   return NULL;
 }
 /* w:NAME, or NAME without a namespace (some producers). */
-static const char *wattr(const xmlNode *n, const char *local) {
+static const char *wattr(const xnode *n, const char *local) {
   const char *v = attr_ns(n, NS_W, local);
   return v ? v : attr_ns(n, NS_OTHER, local);
 }
-static const char *rattr(const xmlNode *n, const char *local) { return attr_ns(n, NS_R, local); }
+static const char *rattr(const xnode *n, const char *local) { return attr_ns(n, NS_R, local); }
 
-static xmlNode *child_w(const xmlNode *n, const char *local) {
-  for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+static xnode *child_w(const xnode *n, const char *local) {
+  for (xnode *c = n ? n->children : NULL; c; c = c->next)
     if (is_w(c, local)) return c;
   return NULL;
 }
 
 /* On/off properties: absent val is on; "0", "false", "off", "none" are off. */
-static int onoff(const xmlNode *n) {
+static int onoff(const xnode *n) {
   const char *v = wattr(n, "val");
   if (!v) return 1;
   return !(!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "none"));
 }
 
-static long num_attr(const xmlNode *n, const char *local, long dflt) {
+static long num_attr(const xnode *n, const char *local, long dflt) {
   const char *v = wattr(n, local);
   if (!v || !*v) return dflt;
   char *end;
@@ -112,7 +86,7 @@ static long num_attr(const xmlNode *n, const char *local, long dflt) {
 }
 
 /* The next node of a pre-order walk below `root`; `descend` 0 skips n's children. */
-static xmlNode *walk_next(xmlNode *n, const xmlNode *root, int descend) {
+static xnode *walk_next(xnode *n, const xnode *root, int descend) {
   if (descend && n->children) return n->children;
   while (n && n != root) {
     if (n->next) return n->next;
@@ -161,13 +135,13 @@ typedef struct num {
 
 typedef struct noteref {
   newsdoc_node *note;
-  xmlNode *xml;
+  xnode *xml;
   int endnote;
 } noteref;
 
 typedef struct idnode {
   long id;
-  xmlNode *xml;
+  xnode *xml;
 } idnode;
 
 typedef struct media_map {
@@ -198,9 +172,7 @@ typedef struct rd {
   unsigned long long nodes, max_nodes;
   int warned_textbox;
   char *creator; /* dc:creator */
-  xmlDoc **xdocs;
-  size_t nxdocs, capxdocs;
-  xmlParserCtxtPtr pctxt; /* one parser for every part (and one name dictionary) */
+  xtree xt; /* every part's tree, one parser for every part */
 } rd;
 
 static int count_node(rd *r) {
@@ -212,7 +184,7 @@ static int count_node(rd *r) {
 
 /* ---- parts ---------------------------------------------------------------------------- */
 
-static int parse_part(rd *r, const char *name, xmlDoc **out) {
+static int parse_part(rd *r, const char *name, xnode **out) {
   *out = NULL;
   char *data = NULL;
   size_t len = 0;
@@ -265,49 +237,9 @@ static int parse_part(rd *r, const char *name, xmlDoc **out) {
       in_tag = 0; /* '>' */
     }
   }
-  if (n > (size_t)0x7fffffff) {
-    nd_free(data);
-    return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "docx: %s: part too large", name);
-  }
-  if (!r->pctxt && !(r->pctxt = xmlNewParserCtxt())) {
-    nd_free(data);
-    return nd_oom("docx: XML parser");
-  }
-  xmlParserCtxtPtr c = r->pctxt; /* xmlCtxtReadMemory resets it */
-  /* XML_PARSE_COMPACT: short text inside its node, fewer allocations (the
-   * trees are never modified). */
-  xmlDoc *d = xmlCtxtReadMemory(c, p, (int)n, name, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
+  rc = nd_xtree_parse(&r->xt, p, n, name, out);
   nd_free(data);
-  if (!d || !c->wellFormed || d->intSubset) {
-    const xmlError *e = xmlCtxtGetLastError(c);
-    if (d && d->intSubset && (!e || c->wellFormed))
-      rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: a DOCTYPE is not allowed in a package part", name);
-    else
-    {
-      char msg[256];
-      snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "parse error");
-      size_t ml = strlen(msg);
-      while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' ')) msg[--ml] = 0;
-      rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: not well-formed XML at line %d: %s", name, e ? e->line : 0,
-                             msg);
-    }
-    if (d) xmlFreeDoc(d);
-    return rc;
-  }
-  if (r->nxdocs == r->capxdocs) {
-    size_t nc = r->capxdocs ? r->capxdocs * 2 : 16;
-    xmlDoc **nv = nd_realloc(r->xdocs, nc * sizeof *nv);
-    if (!nv) {
-      xmlFreeDoc(d);
-      return nd_oom("docx: parts");
-    }
-    r->xdocs = nv;
-    r->capxdocs = nc;
-  }
-  r->xdocs[r->nxdocs++] = d;
-  *out = d;
-  return 0;
+  return rc;
 }
 
 /* "word/_rels/document.xml.rels" for "word/document.xml". */
@@ -353,14 +285,14 @@ static int load_rels(rd *r, const char *part, rels *rs) {
     nd_free(rn);
     return 0;
   }
-  xmlDoc *d;
+  xnode *d;
   int rc = parse_part(r, rn, &d);
   nd_free(rn);
   if (rc) return rc;
-  xmlNode *root = xmlDocGetRootElement(d);
+  xnode *root = d;
   size_t cap = 0;
-  for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Relationship")) continue;
+  for (xnode *c = root ? root->children : NULL; c; c = c->next) {
+    if (c->type != XN_ELEMENT || strcmp((const char *)c->name, "Relationship")) continue;
     const char *id = attr_ns(c, NS_OTHER, "Id"), *type = attr_ns(c, NS_OTHER, "Type"),
                *target = attr_ns(c, NS_OTHER, "Target"), *mode = attr_ns(c, NS_OTHER, "TargetMode");
     if (!id || !type || !target) continue;
@@ -406,8 +338,8 @@ static long style_find(const rd *r, const char *id) {
   return s ? (long)(s - r->styles) : -1;
 }
 
-static void read_ppr_into(const xmlNode *ppr, style *s) {
-  for (xmlNode *c = ppr ? ppr->children : NULL; c; c = c->next) {
+static void read_ppr_into(const xnode *ppr, style *s) {
+  for (xnode *c = ppr ? ppr->children : NULL; c; c = c->next) {
     if (is_w(c, "outlineLvl")) s->outline = (int)num_attr(c, "val", 9);
     else if (is_w(c, "bidi")) s->bidi = onoff(c);
     else if (is_w(c, "ind")) {
@@ -415,15 +347,15 @@ static void read_ppr_into(const xmlNode *ppr, style *s) {
       if (l) { s->ind_left = num_attr(c, l, 0); s->has_left = 1; }
       if (wattr(c, "hanging")) { s->ind_hang = num_attr(c, "hanging", 0); s->has_hang = 1; }
     } else if (is_w(c, "numPr")) {
-      xmlNode *il = child_w(c, "ilvl"), *ni = child_w(c, "numId");
+      xnode *il = child_w(c, "ilvl"), *ni = child_w(c, "numId");
       if (ni) s->num_id = (int)num_attr(ni, "val", 0);
       if (il) s->ilvl = (int)num_attr(il, "val", 0);
     }
   }
 }
 
-static void read_rpr_into(const xmlNode *rpr, style *s) {
-  for (xmlNode *c = rpr ? rpr->children : NULL; c; c = c->next) {
+static void read_rpr_into(const xnode *rpr, style *s) {
+  for (xnode *c = rpr ? rpr->children : NULL; c; c = c->next) {
     if (is_w(c, "b")) s->b = onoff(c);
     else if (is_w(c, "bCs")) s->bcs = onoff(c);
     else if (is_w(c, "i")) s->i = onoff(c);
@@ -452,14 +384,14 @@ static char *lower_dup(const char *s) {
 
 static char *doc_lang_default; /* unused placeholder to keep the layout simple */
 
-static int load_styles(rd *r, xmlDoc *d, char **lang_val, char **lang_bidi) {
-  xmlNode *root = xmlDocGetRootElement(d);
+static int load_styles(rd *r, xnode *d, char **lang_val, char **lang_bidi) {
+  xnode *root = d;
   size_t cap = 0;
-  for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+  for (xnode *c = root ? root->children : NULL; c; c = c->next) {
     if (is_w(c, "docDefaults")) {
-      xmlNode *rd_ = child_w(c, "rPrDefault");
-      xmlNode *rpr = child_w(rd_, "rPr");
-      xmlNode *lang = child_w(rpr, "lang");
+      xnode *rd_ = child_w(c, "rPrDefault");
+      xnode *rpr = child_w(rd_, "rPr");
+      xnode *lang = child_w(rpr, "lang");
       if (lang) {
         const char *v = wattr(lang, "val"), *b = wattr(lang, "bidi");
         if (v && *v && !*lang_val && !(*lang_val = nd_strdup(v))) return nd_oom("docx: styles");
@@ -475,7 +407,7 @@ static int load_styles(rd *r, xmlDoc *d, char **lang_val, char **lang_bidi) {
     style_init(s);
     const char *type = wattr(c, "type");
     s->type = !type || !strcmp(type, "paragraph") ? 1 : !strcmp(type, "character") ? 2 : !strcmp(type, "table") ? 3 : 4;
-    xmlNode *nm = child_w(c, "name"), *bo = child_w(c, "basedOn");
+    xnode *nm = child_w(c, "name"), *bo = child_w(c, "basedOn");
     s->id = nd_strdup(id);
     s->name = lower_dup(nm && wattr(nm, "val") ? wattr(nm, "val") : id);
     s->based = bo && wattr(bo, "val") ? nd_strdup(wattr(bo, "val")) : NULL;
@@ -579,24 +511,24 @@ static int num_cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static int load_numbering(rd *r, xmlDoc *d) {
-  xmlNode *root = xmlDocGetRootElement(d);
+static int load_numbering(rd *r, xnode *d) {
+  xnode *root = d;
   size_t capa = 0, capn = 0;
-  for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+  for (xnode *c = root ? root->children : NULL; c; c = c->next) {
     if (is_w(c, "abstractNum")) {
       if (nd_grow(&r->abs, &capa, r->nabs, sizeof *r->abs, 16, "docx: numbering")) return NEWSDOC_ENOMEM;
       absnum *a = &r->abs[r->nabs];
       memset(a, 0, sizeof *a);
       a->id = num_attr(c, "abstractNumId", -1);
       for (int k = 0; k < 9; k++) a->lv[k].start = 1;
-      for (xmlNode *l = c->children; l; l = l->next) {
+      for (xnode *l = c->children; l; l = l->next) {
         if (is_w(l, "numStyleLink") && wattr(l, "val") && !a->style_link) {
           if (!(a->style_link = nd_strdup(wattr(l, "val")))) return nd_oom("docx: numbering");
         }
         if (!is_w(l, "lvl")) continue;
         long il = num_attr(l, "ilvl", -1);
         if (il < 0 || il > 8) continue;
-        xmlNode *fmt = child_w(l, "numFmt"), *st = child_w(l, "start");
+        xnode *fmt = child_w(l, "numFmt"), *st = child_w(l, "start");
         const char *fv = fmt ? wattr(fmt, "val") : NULL;
         a->lv[il].bullet = fv && !strcmp(fv, "bullet");
         if (fv && !strcmp(fv, "none")) a->lv[il].bullet = 1;
@@ -610,13 +542,13 @@ static int load_numbering(rd *r, xmlDoc *d) {
       if (nd_grow(&r->nums, &capn, r->nnums, sizeof *r->nums, 16, "docx: numbering")) return NEWSDOC_ENOMEM;
       num *n = &r->nums[r->nnums];
       n->id = num_attr(c, "numId", -1);
-      xmlNode *an = child_w(c, "abstractNumId");
+      xnode *an = child_w(c, "abstractNumId");
       n->abs = an ? num_attr(an, "val", -1) : -1;
       for (int k = 0; k < 9; k++) n->override_start[k] = -1;
-      for (xmlNode *o = c->children; o; o = o->next) {
+      for (xnode *o = c->children; o; o = o->next) {
         if (!is_w(o, "lvlOverride")) continue;
         long il = num_attr(o, "ilvl", -1);
-        xmlNode *so = child_w(o, "startOverride");
+        xnode *so = child_w(o, "startOverride");
         if (il >= 0 && il <= 8 && so) {
           long sv = num_attr(so, "val", 1);
           n->override_start[il] = sv < 0 ? 0 : sv > 999999999 ? 999999999 : (int)sv;
@@ -673,10 +605,10 @@ static int idnode_cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static int load_notes(xmlDoc *d, const char *el, idnode **out, size_t *nout) {
-  xmlNode *root = xmlDocGetRootElement(d);
+static int load_notes(xnode *d, const char *el, idnode **out, size_t *nout) {
+  xnode *root = d;
   size_t cap = 0;
-  for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+  for (xnode *c = root ? root->children : NULL; c; c = c->next) {
     if (!is_w(c, el)) continue;
     const char *type = wattr(c, "type");
     if (type && strcmp(type, "normal")) continue; /* separators */
@@ -694,7 +626,7 @@ static int load_notes(xmlDoc *d, const char *el, idnode **out, size_t *nout) {
   return 0;
 }
 
-static xmlNode *note_find(idnode *v, size_t n, long id) {
+static xnode *note_find(idnode *v, size_t n, long id) {
   if (!n) return NULL;
   idnode key;
   key.id = id;
@@ -783,7 +715,7 @@ typedef struct runkey {
 } runkey;
 
 typedef struct cstack {
-  const xmlNode *xml; /* the element that opened it; NULL for a field */
+  const xnode *xml; /* the element that opened it; NULL for a field */
   newsdoc_node *prev;
 } cstack;
 
@@ -825,7 +757,7 @@ static int add_inline(pctx *p, newsdoc_node *n) {
   return 0;
 }
 
-static int push_container(pctx *p, const xmlNode *xml, newsdoc_node *n) {
+static int push_container(pctx *p, const xnode *xml, newsdoc_node *n) {
   int rc = add_inline(p, n);
   if (rc) return rc;
   if (nd_grow(&p->stack, &p->capstack, p->nstack, sizeof *p->stack, 8, "docx: inline nesting")) return NEWSDOC_ENOMEM;
@@ -943,13 +875,13 @@ fail:
 }
 
 /* Resolved formatting of a run. */
-static void run_key(pctx *p, const xmlNode *run, runkey *k) {
+static void run_key(pctx *p, const xnode *run, runkey *k) {
   rd *r = p->r;
   memset(k, 0, sizeof *k);
   int b = -1, bcs = -1, i = -1, ics = -1, rtl = -1, cs = 0;
   long cstyle = -1;
-  xmlNode *rpr = child_w(run, "rPr");
-  for (xmlNode *c = rpr ? rpr->children : NULL; c; c = c->next) {
+  xnode *rpr = child_w(run, "rPr");
+  for (xnode *c = rpr ? rpr->children : NULL; c; c = c->next) {
     if (is_w(c, "b")) b = onoff(c);
     else if (is_w(c, "bCs")) bcs = onoff(c);
     else if (is_w(c, "i")) i = onoff(c);
@@ -1020,20 +952,20 @@ static int add_image(pctx *p, const char *rid, int linked, const char *alt) {
 }
 
 /* The first descendant of n matching (ns, local), iteratively. */
-static xmlNode *find_desc(xmlNode *n, int ns, const char *local) {
-  for (xmlNode *c = n->children ? n->children : NULL; c; c = walk_next(c, n, 1))
+static xnode *find_desc(xnode *n, int ns, const char *local) {
+  for (xnode *c = n->children ? n->children : NULL; c; c = walk_next(c, n, 1))
     if (is_el(c, ns, local)) return c;
   return NULL;
 }
 
-static int do_drawing(pctx *p, xmlNode *d) {
+static int do_drawing(pctx *p, xnode *d) {
   const char *alt = NULL;
-  xmlNode *docpr = find_desc(d, NS_WP, "docPr");
+  xnode *docpr = find_desc(d, NS_WP, "docPr");
   if (docpr) {
     alt = attr_ns(docpr, NS_OTHER, "descr");
     if (!alt || !*alt) alt = attr_ns(docpr, NS_OTHER, "title");
   }
-  for (xmlNode *c = d->children; c; c = walk_next(c, d, 1)) {
+  for (xnode *c = d->children; c; c = walk_next(c, d, 1)) {
     if (is_el(c, NS_A, "blip")) {
       const char *emb = rattr(c, "embed"), *lnk = rattr(c, "link");
       if (emb && *emb) return add_image(p, emb, 0, alt);
@@ -1047,8 +979,8 @@ static int do_drawing(pctx *p, xmlNode *d) {
   return 0;
 }
 
-static int do_vml(pctx *p, xmlNode *pict) {
-  for (xmlNode *c = pict->children; c; c = walk_next(c, pict, 1)) {
+static int do_vml(pctx *p, xnode *pict) {
+  for (xnode *c = pict->children; c; c = walk_next(c, pict, 1)) {
     if (is_el(c, NS_V, "imagedata")) {
       const char *id = rattr(c, "id");
       if (!id) id = rattr(c, "pict");
@@ -1059,14 +991,14 @@ static int do_vml(pctx *p, xmlNode *pict) {
   return 0;
 }
 
-static int note_ref(pctx *p, xmlNode *ref, int endnote) {
+static int note_ref(pctx *p, xnode *ref, int endnote) {
   rd *r = p->r;
   if (p->in_note) {
     newsdoc_ctx_warn(r->ctx, "docx: a note reference inside a note is dropped");
     return 0;
   }
   long id = num_attr(ref, "id", -1);
-  xmlNode *x = endnote ? note_find(r->endnotes, r->nend, id) : note_find(r->footnotes, r->nfoot, id);
+  xnode *x = endnote ? note_find(r->endnotes, r->nend, id) : note_find(r->footnotes, r->nfoot, id);
   if (!x) {
     newsdoc_ctx_warn(r->ctx, "docx: %s %ld not found", endnote ? "endnote" : "footnote", id);
     return 0;
@@ -1155,7 +1087,7 @@ static int field_push(pctx *p) {
   return nd_check_depth(p->r->ctx, p->nfields + 8, "nested fields");
 }
 
-static int open_link(pctx *p, const xmlNode *xml, const char *url, newsdoc_node **out) {
+static int open_link(pctx *p, const xnode *xml, const char *url, newsdoc_node **out) {
   newsdoc_node *l = nd_node_alloc(NEWSDOC_NODE_LINK);
   if (!l) return nd_oom("docx: link");
   int rc = newsdoc_node_set_url(l, url);
@@ -1164,7 +1096,7 @@ static int open_link(pctx *p, const xmlNode *xml, const char *url, newsdoc_node 
   return push_container(p, xml, l);
 }
 
-static int field_char(pctx *p, const xmlNode *fc) {
+static int field_char(pctx *p, const xnode *fc) {
   const char *t = wattr(fc, "fldCharType");
   if (!t) return 0;
   if (!strcmp(t, "begin")) return field_push(p);
@@ -1199,25 +1131,25 @@ static int field_char(pctx *p, const xmlNode *fc) {
   return 0;
 }
 
-static int do_run(pctx *p, xmlNode *run) {
+static int do_run(pctx *p, xnode *run) {
   runkey k;
   run_key(p, run, &k);
   int rc = 0;
-  for (xmlNode *c = run->children; c && !rc; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) continue;
-    int ns = ns_kind(c->ns);
+  for (xnode *c = run->children; c && !rc; c = c->next) {
+    if (c->type != XN_ELEMENT) continue;
+    int ns = c->ns;
     const char *n = (const char *)c->name;
     if (ns == NS_MC && !strcmp(n, "AlternateContent")) {
       /* the first Choice, else the Fallback */
-      xmlNode *pick = NULL;
-      for (xmlNode *a = c->children; a; a = a->next)
+      xnode *pick = NULL;
+      for (xnode *a = c->children; a; a = a->next)
         if (is_el(a, NS_MC, "Choice")) { pick = a; break; }
       if (!pick)
-        for (xmlNode *a = c->children; a; a = a->next)
+        for (xnode *a = c->children; a; a = a->next)
           if (is_el(a, NS_MC, "Fallback")) { pick = a; break; }
       if (pick) {
-        xmlNode *dr = find_desc(pick, NS_W, "drawing");
-        xmlNode *pi = dr ? NULL : find_desc(pick, NS_W, "pict");
+        xnode *dr = find_desc(pick, NS_W, "drawing");
+        xnode *pi = dr ? NULL : find_desc(pick, NS_W, "pict");
         if (dr) rc = do_drawing(p, dr);
         else if (pi) rc = do_vml(p, pi);
       }
@@ -1226,25 +1158,25 @@ static int do_run(pctx *p, xmlNode *run) {
     if (ns != NS_W) continue;
     if (!strcmp(n, "t")) {
       /* text may be split over several text nodes */
-      for (xmlNode *t = c->children; t && !rc; t = t->next) {
-        if ((t->type != XML_TEXT_NODE && t->type != XML_CDATA_SECTION_NODE) || !t->content) continue;
-        size_t tl = strlen((const char *)t->content);
+      for (xnode *t = c->children; t && !rc; t = t->next) {
+        if (t->type != XN_TEXT && t->type != XN_CDATA) continue;
+        size_t tl = t->n;
         /* the language of text in the paragraph's direction (islands of
          * the other direction do not decide it) */
-        if (!p->instr_depth && !p->lang_mixed && nd_docx_text_dir((const char *)t->content, tl) == p->para_dir) {
-          xmlNode *lg = child_w(child_w(run, "rPr"), "lang");
+        if (!p->instr_depth && !p->lang_mixed && nd_docx_text_dir(t->u.text, tl) == p->para_dir) {
+          xnode *lg = child_w(child_w(run, "rPr"), "lang");
           const char *lv = lg ? wattr(lg, p->para_dir == 2 ? "bidi" : "val") : NULL;
           if (lv && *lv) {
             if (!p->lang) p->lang = lv;
             else if (strcmp(p->lang, lv)) p->lang_mixed = 1;
           }
         }
-        rc = emit_text(p, &k, (const char *)t->content, tl);
+        rc = emit_text(p, &k, t->u.text, tl);
       }
     } else if (!strcmp(n, "instrText")) {
       if (p->nfields && !p->fields[p->nfields - 1].result)
-        for (xmlNode *t = c->children; t; t = t->next)
-          if (t->content) nd_buf_puts(&p->fields[p->nfields - 1].instr, (const char *)t->content);
+        for (xnode *t = c->children; t; t = t->next)
+          if (t->type == XN_TEXT || t->type == XN_CDATA) nd_buf_put(&p->fields[p->nfields - 1].instr, t->u.text, t->n);
     } else if (!strcmp(n, "tab") || !strcmp(n, "ptab")) {
       rc = emit_text(p, &k, "\t", 1);
     } else if (!strcmp(n, "br") || !strcmp(n, "cr")) {
@@ -1285,17 +1217,17 @@ static int do_run(pctx *p, xmlNode *run) {
 }
 
 /* Reads the inline content of a w:p into p->cur.  Returns 0 or a code. */
-static int para_inlines(pctx *p, xmlNode *para) {
+static int para_inlines(pctx *p, xnode *para) {
   rd *r = p->r;
   int rc = 0;
   size_t base_stack = p->nstack;
-  xmlNode *n = para->children;
+  xnode *n = para->children;
   unsigned counter = 0;
   while (n && !rc) {
     int descend = 0;
     if ((++counter & 4095) == 0 && (rc = newsdoc_ctx_check(r->ctx))) break;
-    if (n->type == XML_ELEMENT_NODE) {
-      int ns = ns_kind(n->ns);
+    if (n->type == XN_ELEMENT) {
+      int ns = n->ns;
       const char *name = (const char *)n->name;
       if (ns == NS_W) {
         if (!strcmp(name, "r")) rc = do_run(p, n);
@@ -1341,7 +1273,7 @@ static int para_inlines(pctx *p, xmlNode *para) {
       } else if (ns == NS_MC && !strcmp(name, "Fallback")) {
         /* used only when there is no Choice */
         int choice = 0;
-        for (xmlNode *s = n->parent->children; s; s = s->next)
+        for (xnode *s = n->parent->children; s; s = s->next)
           if (is_el(s, NS_MC, "Choice")) choice = 1;
         descend = !choice;
       } else if (ns == NS_OTHER || ns == NS_W) {
@@ -1489,7 +1421,7 @@ typedef struct pinfo {
   int mark_deleted;
 } pinfo;
 
-static void para_info(bctx *b, xmlNode *para, pinfo *pi) {
+static void para_info(bctx *b, xnode *para, pinfo *pi) {
   rd *r = b->r;
   memset(pi, 0, sizeof *pi);
   pi->pstyle = -1;
@@ -1498,13 +1430,13 @@ static void para_info(bctx *b, xmlNode *para, pinfo *pi) {
   int bidi = -1, outline = -1;
   long left = 0, hang = 0;
   int has_left = 0, has_hang = 0;
-  xmlNode *ppr = child_w(para, "pPr");
-  for (xmlNode *c = ppr ? ppr->children : NULL; c; c = c->next) {
+  xnode *ppr = child_w(para, "pPr");
+  for (xnode *c = ppr ? ppr->children : NULL; c; c = c->next) {
     if (is_w(c, "pStyle")) pi->pstyle = style_find(r, wattr(c, "val"));
     else if (is_w(c, "bidi")) bidi = onoff(c);
     else if (is_w(c, "outlineLvl")) outline = (int)num_attr(c, "val", 9);
     else if (is_w(c, "numPr")) {
-      xmlNode *il = child_w(c, "ilvl"), *ni = child_w(c, "numId");
+      xnode *il = child_w(c, "ilvl"), *ni = child_w(c, "numId");
       if (ni) pi->num_id = num_attr(ni, "val", 0);
       if (il) pi->ilvl = (int)num_attr(il, "val", 0);
     } else if (is_w(c, "ind")) {
@@ -1512,7 +1444,7 @@ static void para_info(bctx *b, xmlNode *para, pinfo *pi) {
       if (l) { left = num_attr(c, l, 0); has_left = 1; }
       if (wattr(c, "hanging")) { hang = num_attr(c, "hanging", 0); has_hang = 1; }
     } else if (is_w(c, "rPr")) {
-      for (xmlNode *d = c->children; d; d = d->next)
+      for (xnode *d = c->children; d; d = d->next)
         if (is_w(d, "del") || is_w(d, "moveFrom")) pi->mark_deleted = 1;
     } else if (is_w(c, "sectPr")) {
       if (child_w(c, "bidi") && onoff(child_w(c, "bidi"))) r->sect_bidi = 1;
@@ -1623,7 +1555,7 @@ static int list_item(bctx *b, const pinfo *pi, int bullet, int start, newsdoc_no
   return 0;
 }
 
-static int do_paragraph(bctx *b, xmlNode *para) {
+static int do_paragraph(bctx *b, xnode *para) {
   rd *r = b->r;
   pinfo pi;
   para_info(b, para, &pi);
@@ -1671,8 +1603,8 @@ static int do_paragraph(bctx *b, xmlNode *para) {
     nd_node_free_tree(pn);
     /* an empty paragraph drawn as a rule: a bottom border (what we write)
      * or a VML horizontal rule (o:hr, what pandoc writes) */
-    xmlNode *bdr = child_w(child_w(para, "pPr"), "pBdr");
-    xmlNode *rect = find_desc(para, NS_V, "rect");
+    xnode *bdr = child_w(child_w(para, "pPr"), "pBdr");
+    xnode *rect = find_desc(para, NS_V, "rect");
     const char *hr = rect ? attr_ns(rect, NS_O, "hr") : NULL;
     if ((bdr && child_w(bdr, "bottom")) || (hr && (!strcmp(hr, "t") || !strcmp(hr, "true")))) {
       b->at_start = 0;
@@ -1786,17 +1718,17 @@ static int do_paragraph(bctx *b, xmlNode *para) {
 
 /* The cells of a table; a cell's paragraphs (nested tables too) become its
  * inline content, separated by line breaks. */
-static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
+static int do_table(bctx *b, xnode *tbl, newsdoc_node *parent) {
   rd *r = b->r;
   newsdoc_node *t = nd_node_alloc(NEWSDOC_NODE_TABLE);
   if (!t) return nd_oom("docx: table");
-  xmlNode *tpr = child_w(tbl, "tblPr");
-  xmlNode *bv = child_w(tpr, "bidiVisual");
+  xnode *tpr = child_w(tbl, "tblPr");
+  xnode *bv = child_w(tpr, "bidiVisual");
   t->dir = (uint8_t)(bv && onoff(bv) ? NEWSDOC_DIR_RTL : NEWSDOC_DIR_LTR);
   /* The table style's first-row formatting (w:tblLook firstRow) makes the
    * first row a header row, as Word shows it and pandoc reads it. */
   int first_row_header = 0;
-  xmlNode *look = child_w(tpr, "tblLook");
+  xnode *look = child_w(tpr, "tblLook");
   if (look) {
     const char *fr = wattr(look, "firstRow"), *v = wattr(look, "val");
     if (fr) first_row_header = !strcmp(fr, "1") || !strcmp(fr, "true") || !strcmp(fr, "on");
@@ -1807,13 +1739,13 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
   newsdoc_node **vm = NULL; /* per grid column: the cell a vertical merge continues */
   size_t capvm = 0;
   /* rows, through sdt/customXml wrappers */
-  for (xmlNode *rn = tbl->children; rn && !rc;
+  for (xnode *rn = tbl->children; rn && !rc;
        rn = walk_next(rn, tbl, is_w(rn, "sdt") || is_w(rn, "sdtContent") || is_w(rn, "customXml") || is_w(rn, "ins"))) {
     if (!is_w(rn, "tr")) continue;
-    xmlNode *trpr = child_w(rn, "trPr");
+    xnode *trpr = child_w(rn, "trPr");
     if (trpr) {
       int deleted = 0;
-      for (xmlNode *c = trpr->children; c; c = c->next)
+      for (xnode *c = trpr->children; c; c = c->next)
         if (is_w(c, "del")) deleted = 1;
       if (deleted) continue;
     }
@@ -1823,18 +1755,18 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
     if (first_row_header && !t->first) row->flags |= ND_NODE_HEADER;
     if ((rc = append_block(b, t, row))) break;
     size_t col = 0;
-    xmlNode *gb = trpr ? child_w(trpr, "gridBefore") : NULL;
+    xnode *gb = trpr ? child_w(trpr, "gridBefore") : NULL;
     if (gb) {
       long v = num_attr(gb, "val", 0);
       if (v > 0) col = (size_t)(v > 1000 ? 1000 : v);
     }
-    for (xmlNode *cn = rn->children; cn && !rc; cn = walk_next(cn, rn, is_w(cn, "sdt") || is_w(cn, "sdtContent") || is_w(cn, "customXml"))) {
+    for (xnode *cn = rn->children; cn && !rc; cn = walk_next(cn, rn, is_w(cn, "sdt") || is_w(cn, "sdtContent") || is_w(cn, "customXml"))) {
       if (!is_w(cn, "tc")) continue;
-      xmlNode *tcpr = child_w(cn, "tcPr");
+      xnode *tcpr = child_w(cn, "tcPr");
       long span = 1;
       int vmerge = 0; /* 1 restart, 2 continue */
       if (tcpr) {
-        xmlNode *gs = child_w(tcpr, "gridSpan"), *vmn = child_w(tcpr, "vMerge");
+        xnode *gs = child_w(tcpr, "gridSpan"), *vmn = child_w(tcpr, "vMerge");
         if (gs) span = num_attr(gs, "val", 1);
         if (vmn) {
           const char *v = wattr(vmn, "val");
@@ -1869,7 +1801,7 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
       col += (size_t)span;
       /* the paragraphs of the cell, nested tables included */
       int first = 1, cdir = 0;
-      for (xmlNode *pn = cn->children; pn && !rc; ) {
+      for (xnode *pn = cn->children; pn && !rc; ) {
         int descend = 0;
         if (is_w(pn, "p")) {
           pinfo pi;
@@ -1911,15 +1843,15 @@ static int do_table(bctx *b, xmlNode *tbl, newsdoc_node *parent) {
 }
 
 /* Reads the blocks of a body or a note into b->root. */
-static int do_blocks(bctx *b, xmlNode *container) {
+static int do_blocks(bctx *b, xnode *container) {
   rd *r = b->r;
   int rc = 0;
   unsigned counter = 0;
-  for (xmlNode *n = container->children; n && !rc;) {
+  for (xnode *n = container->children; n && !rc;) {
     int descend = 0;
     if ((++counter & 1023) == 0 && (rc = newsdoc_ctx_check(r->ctx))) break;
-    if (n->type == XML_ELEMENT_NODE) {
-      int ns = ns_kind(n->ns);
+    if (n->type == XN_ELEMENT) {
+      int ns = n->ns;
       const char *name = (const char *)n->name;
       if (ns == NS_W) {
         if (!strcmp(name, "p")) rc = do_paragraph(b, n);
@@ -1941,7 +1873,7 @@ static int do_blocks(bctx *b, xmlNode *container) {
         descend = 1;
       } else if (ns == NS_MC && !strcmp(name, "Fallback")) {
         int choice = 0;
-        for (xmlNode *s = n->parent->children; s; s = s->next)
+        for (xnode *s = n->parent->children; s; s = s->next)
           if (is_el(s, NS_MC, "Choice")) choice = 1;
         descend = !choice;
       }
@@ -1960,33 +1892,32 @@ static int do_blocks(bctx *b, xmlNode *container) {
 
 /* ---- core properties ---------------------------------------------------------------------------- */
 
-static int text_of(xmlNode *n, nd_buf *out) {
-  xmlChar *t = xmlNodeGetContent(n);
-  if (!t) return 0;
-  /* collapse white space */
-  const char *s = (const char *)t;
+/* The text below n (libxml2's xmlNodeGetContent), white space collapsed. */
+static int text_of(xnode *n, nd_buf *out) {
   int sp = 0;
-  for (; *s; s++) {
-    if (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t') {
-      sp = out->len > 0;
-      continue;
+  for (xnode *c = n->children; c; c = walk_next(c, n, 1)) {
+    if (c->type != XN_TEXT && c->type != XN_CDATA) continue;
+    for (const char *s = c->u.text; *s; s++) {
+      if (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t') {
+        sp = out->len > 0;
+        continue;
+      }
+      if (sp) nd_buf_putc(out, ' ');
+      sp = 0;
+      nd_buf_putc(out, *s);
     }
-    if (sp) nd_buf_putc(out, ' ');
-    sp = 0;
-    nd_buf_putc(out, *s);
   }
-  xmlFree(t);
   return out->failed ? nd_oom("docx: core properties") : 0;
 }
 
 static int read_core(rd *r, const char *part, char **lang) {
-  xmlDoc *d;
+  xnode *d;
   int rc = parse_part(r, part, &d);
   if (rc) return rc;
-  xmlNode *root = xmlDocGetRootElement(d);
-  for (xmlNode *c = root ? root->children : NULL; c && !rc; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) continue;
-    int ns = ns_kind(c->ns);
+  xnode *root = d;
+  for (xnode *c = root ? root->children : NULL; c && !rc; c = c->next) {
+    if (c->type != XN_ELEMENT) continue;
+    int ns = c->ns;
     const char *name = (const char *)c->name;
     nd_buf t = ND_BUF_INIT;
     if ((rc = text_of(c, &t))) { nd_buf_free(&t); break; }
@@ -2139,13 +2070,11 @@ static void rd_free(rd *r) {
   nd_free(r->media);
   nd_free(r->main_part);
   nd_free(r->creator);
-  for (size_t i = 0; i < r->nxdocs; i++) xmlFreeDoc(r->xdocs[i]);
-  nd_free(r->xdocs);
-  if (r->pctxt) xmlFreeParserCtxt(r->pctxt);
+  nd_xtree_free(&r->xt);
   nd_zip_close(r->zip);
 }
 
-static int optional_part(rd *r, const rels *rs, const char *type, xmlDoc **out, char **name_out) {
+static int optional_part(rd *r, const rels *rs, const char *type, xnode **out, char **name_out) {
   *out = NULL;
   if (name_out) *name_out = NULL;
   const rel *e = rel_by_type(rs, type);
@@ -2199,7 +2128,7 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   }
   if ((rc = load_rels(&r, r.main_part, &r.doc_rels))) { nd_free(core); goto done; }
 
-  xmlDoc *sd, *nd, *fd, *ed, *setd;
+  xnode *sd, *nd, *fd, *ed, *setd;
   char *fname = NULL, *ename = NULL;
   if ((rc = optional_part(&r, &r.doc_rels, "styles", &sd, NULL))) { nd_free(core); goto done; }
   if (sd && (rc = load_styles(&r, sd, &lang_val, &lang_bidi))) { nd_free(core); goto done; }
@@ -2213,20 +2142,20 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   if (ename) { rc = load_rels(&r, ename, &r.en_rels); nd_free(ename); if (rc) { nd_free(core); goto done; } }
   if ((rc = optional_part(&r, &r.doc_rels, "settings", &setd, NULL))) { nd_free(core); goto done; }
   if (setd) {
-    xmlNode *root = xmlDocGetRootElement(setd);
+    xnode *root = setd;
     if (child_w(root, "attachedTemplate"))
       newsdoc_ctx_warn(ctx, "docx: the attached template is not loaded");
   }
 
-  xmlDoc *dd;
+  xnode *dd;
   if ((rc = parse_part(&r, r.main_part, &dd))) { nd_free(core); goto done; }
-  xmlNode *droot = xmlDocGetRootElement(dd);
+  xnode *droot = dd;
   if (!is_w(droot, "document")) {
     nd_free(core);
     rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: the root element is not w:document", r.main_part);
     goto done;
   }
-  xmlNode *body = child_w(droot, "body");
+  xnode *body = child_w(droot, "body");
   if (!body) {
     nd_free(core);
     rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: no w:body", r.main_part);
