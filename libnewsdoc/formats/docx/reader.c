@@ -35,6 +35,8 @@
  * over them is iterative (parent links). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unicode/uchar.h>
+
 #include "docx.h"
 #include "xtree.h"
 
@@ -196,45 +198,55 @@ static int parse_part(rd *r, const char *name, xnode **out) {
     p += 3;
     n -= 3;
   }
-  /* A DOCTYPE (and with it any entity declaration) has no place in OOXML. */
-  for (size_t i = 0; i + 9 <= n && i < 4096; i++) {
-    if (p[i] == '<' && !memcmp(p + i, "<!DOCTYPE", 9)) {
+  /* A DOCTYPE (and with it any entity declaration) has no place in OOXML:
+   * "<!DOCTYPE" starting in the first 4096 bytes ('!' is rare in XML). */
+  size_t lim = n < 4097 ? n : 4097;
+  for (const char *q = lim > 1 ? memchr(p + 1, '!', lim - 1) : NULL; q;
+       q = (size_t)(q + 1 - p) < lim ? memchr(q + 1, '!', lim - (size_t)(q + 1 - p)) : NULL) {
+    size_t i = (size_t)(q - p) - 1;
+    if (p[i] == '<' && i + 9 <= n && !memcmp(p + i, "<!DOCTYPE", 9)) {
       nd_free(data);
       return newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: a DOCTYPE is not allowed in a package part", name);
     }
   }
   /* libxml2 checks duplicate attributes pairwise: refuse an element with
-   * more than max-attributes before parsing (one linear scan). */
+   * more than max-attributes before parsing (one linear scan, counting the
+   * '=' outside quoted values in each tag). */
   unsigned long long max_attr = newsdoc_ctx_limit(r->ctx, NEWSDOC_LIMIT_ATTRIBUTES);
-  int in_tag = 0;
-  unsigned long long nattr = 0;
   static const unsigned char tag_stop[256] = {['"'] = 1, ['\''] = 1, ['='] = 1, ['>'] = 1};
-  for (size_t i = 0; i < n; i++) {
-    if (!in_tag) {
-      const char *lt = memchr(p + i, '<', n - i); /* text: straight to the next tag */
+  size_t i = 0;
+  while (i < n) {
+    if (p[i] != '<') { /* text: straight to the next tag */
+      const char *lt = memchr(p + i, '<', n - i);
       if (!lt) break;
       i = (size_t)(lt - p);
-      if (i + 1 < n && p[i + 1] != '!' && p[i + 1] != '?' && p[i + 1] != '/') {
-        in_tag = 1;
-        nattr = 0;
-      }
-      continue;
     }
-    while (i < n && !tag_stop[(unsigned char)p[i]]) i++;
-    if (i == n) break;
-    char ch = p[i];
-    if (ch == '"' || ch == '\'') {
-      const char *q = memchr(p + i + 1, ch, n - i - 1);
-      if (!q) break;
-      i = (size_t)(q - p);
-    } else if (ch == '=') {
-      if (++nattr > max_attr) {
-        nd_free(data);
-        return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "docx: %s: an element with more than max-attributes (%llu) attributes",
-                                 name, max_attr);
+    if (++i >= n) break;
+    if (p[i] == '!' || p[i] == '?' || p[i] == '/') continue; /* not a start tag */
+    unsigned long long nattr = 0;
+    for (;;) {
+      while (i < n && !tag_stop[(unsigned char)p[i]]) i++;
+      if (i >= n) break;
+      char ch = p[i++];
+      if (ch == '"' || ch == '\'') {
+        /* short values inline, long ones by memchr */
+        size_t k = i, e = n - i < 16 ? n : i + 16;
+        while (k < e && p[k] != ch) k++;
+        if (k == e) {
+          const char *qq = k < n ? memchr(p + k, ch, n - k) : NULL;
+          if (!qq) { i = n; break; }
+          k = (size_t)(qq - p);
+        }
+        i = k + 1;
+      } else if (ch == '=') {
+        if (++nattr > max_attr) {
+          nd_free(data);
+          return newsdoc_error_set(NEWSDOC_ELIMIT_COUNT,
+                                   "docx: %s: an element with more than max-attributes (%llu) attributes", name, max_attr);
+        }
+      } else {
+        break; /* '>' */
       }
-    } else {
-      in_tag = 0; /* '>' */
     }
   }
   rc = nd_xtree_parse(&r->xt, p, n, name, out);
@@ -778,6 +790,18 @@ static int append_literal(newsdoc_node *n, const char *s, size_t len) {
  * when the formatting is the same. */
 static int emit_piece(pctx *p, const runkey *k, const char *s, size_t len);
 
+/* nd_docx_next_dir with the two-byte sequences (Hebrew, Arabic) decoded and
+ * looked up here, the per-character step of emit_text. */
+static inline int next_dir(const char *s, size_t len, size_t *i) {
+  const unsigned char *u = (const unsigned char *)s + *i;
+  if (u[0] >= 0xC2 && u[0] <= 0xDF && *i + 1 < len && (u[1] & 0xC0) == 0x80) {
+    *i += 2;
+    uint8_t d = nd_ucp_get(((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F))->dir;
+    return d == U_LEFT_TO_RIGHT ? 1 : d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC ? 2 : 0;
+  }
+  return nd_docx_next_dir(s, len, i);
+}
+
 /* Text in the direction of its characters: an island of the other
  * direction (from its first to its last strong character, as the writer
  * splits runs) becomes a span with its own direction; the rest follows the
@@ -796,7 +820,7 @@ static int emit_text(pctx *p, const runkey *k, const char *s, size_t len) {
   size_t seg = 0, i = 0, island_last = 0;
   while (i < len && !rc) {
     size_t at = i;
-    int d = nd_docx_next_dir(s, len, &i);
+    int d = next_dir(s, len, &i);
     if (cur == base) {
       if (d && d != base) {
         key.dir = 0;

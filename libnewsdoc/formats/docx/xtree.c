@@ -29,8 +29,29 @@ struct xchunk {
 
 static char *chunk_data(xchunk *c) { return (char *)(c + 1); }
 
+/* A new block for n bytes (the current one is full). */
+static void *xalloc_slow(xtree *t, size_t n) {
+  size_t size = t->next_chunk ? t->next_chunk : CHUNK_MIN;
+  if (size < CHUNK_MAX) t->next_chunk = size * 2;
+  if (n > size) size = n;
+  if (size > (size_t)-1 - sizeof(xchunk)) return NULL;
+  xchunk *c = nd_malloc(sizeof(xchunk) + size);
+  if (!c) return NULL;
+  c->cap = size;
+  c->used = n;
+  /* a large block on its own goes behind the current one, which keeps its room */
+  if (t->chunks && size == n && t->chunks->cap - t->chunks->used > 256) {
+    c->next = t->chunks->next;
+    t->chunks->next = c;
+  } else {
+    c->next = t->chunks;
+    t->chunks = c;
+  }
+  return chunk_data(c);
+}
+
 /* n bytes aligned to `align` (a power of two), NULL when out of memory. */
-static void *xalloc(xtree *t, size_t n, size_t align) {
+static inline void *xalloc(xtree *t, size_t n, size_t align) {
   xchunk *c = t->chunks;
   if (c) {
     size_t at = (c->used + align - 1) & ~(align - 1);
@@ -39,23 +60,7 @@ static void *xalloc(xtree *t, size_t n, size_t align) {
       return chunk_data(c) + at;
     }
   }
-  size_t size = t->next_chunk ? t->next_chunk : CHUNK_MIN;
-  if (size < CHUNK_MAX) t->next_chunk = size * 2;
-  if (n > size) size = n;
-  if (size > (size_t)-1 - sizeof(xchunk)) return NULL;
-  c = nd_malloc(sizeof(xchunk) + size);
-  if (!c) return NULL;
-  c->cap = size;
-  c->used = n;
-  /* a large block on its own goes behind the current one, which keeps its room */
-  if (t->chunks && n > t->chunks->cap - t->chunks->used && size == n && t->chunks->cap - t->chunks->used > 256) {
-    c->next = t->chunks->next;
-    t->chunks->next = c;
-  } else {
-    c->next = t->chunks;
-    t->chunks = c;
-  }
-  return chunk_data(c);
+  return xalloc_slow(t, n);
 }
 
 static char *xstrdup(xtree *t, const char *s, size_t len) {
