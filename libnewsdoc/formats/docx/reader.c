@@ -45,7 +45,8 @@
 static int is_el(const xnode *n, int ns, const char *local) {
   return n && n->type == XN_ELEMENT && n->ns == ns && !strcmp(n->name, local);
 }
-static int is_w(const xnode *n, const char *local) { return is_el(n, NS_W, local); }
+/* A w: element by its tag (xtree.h). */
+static int is_w(const xnode *n, int tag) { return n && n->tag == tag; }
 
 /* An attribute by local name in namespace `ns` (NS_OTHER: no namespace). */
 static const char *attr_ns(const xnode *n, int ns, const char *local) {
@@ -63,9 +64,9 @@ static const char *wattr(const xnode *n, const char *local) {
 }
 static const char *rattr(const xnode *n, const char *local) { return attr_ns(n, NS_R, local); }
 
-static xnode *child_w(const xnode *n, const char *local) {
+static xnode *child_w(const xnode *n, int tag) {
   for (xnode *c = n ? n->children : NULL; c; c = c->next)
-    if (is_w(c, local)) return c;
+    if (c->tag == tag) return c;
   return NULL;
 }
 
@@ -173,6 +174,10 @@ typedef struct rd {
   int rtl_paras, ltr_paras, sect_bidi;
   unsigned long long nodes, max_nodes;
   int warned_textbox;
+  /* the direction (0, 1, 2) of the two-byte characters, a row of 64 per
+   * lead byte 0xC2-0xDF, filled from core/ucache.h as text needs it */
+  uint32_t dir2_ready;
+  uint8_t dir2[30][64];
   char *creator; /* dc:creator */
   xtree xt; /* every part's tree, one parser for every part */
 } rd;
@@ -352,14 +357,14 @@ static long style_find(const rd *r, const char *id) {
 
 static void read_ppr_into(const xnode *ppr, style *s) {
   for (xnode *c = ppr ? ppr->children : NULL; c; c = c->next) {
-    if (is_w(c, "outlineLvl")) s->outline = (int)num_attr(c, "val", 9);
-    else if (is_w(c, "bidi")) s->bidi = onoff(c);
-    else if (is_w(c, "ind")) {
+    if (is_w(c, W_outlineLvl)) s->outline = (int)num_attr(c, "val", 9);
+    else if (is_w(c, W_bidi)) s->bidi = onoff(c);
+    else if (is_w(c, W_ind)) {
       const char *l = wattr(c, "left") ? "left" : wattr(c, "start") ? "start" : NULL;
       if (l) { s->ind_left = num_attr(c, l, 0); s->has_left = 1; }
       if (wattr(c, "hanging")) { s->ind_hang = num_attr(c, "hanging", 0); s->has_hang = 1; }
-    } else if (is_w(c, "numPr")) {
-      xnode *il = child_w(c, "ilvl"), *ni = child_w(c, "numId");
+    } else if (is_w(c, W_numPr)) {
+      xnode *il = child_w(c, W_ilvl), *ni = child_w(c, W_numId);
       if (ni) s->num_id = (int)num_attr(ni, "val", 0);
       if (il) s->ilvl = (int)num_attr(il, "val", 0);
     }
@@ -368,11 +373,11 @@ static void read_ppr_into(const xnode *ppr, style *s) {
 
 static void read_rpr_into(const xnode *rpr, style *s) {
   for (xnode *c = rpr ? rpr->children : NULL; c; c = c->next) {
-    if (is_w(c, "b")) s->b = onoff(c);
-    else if (is_w(c, "bCs")) s->bcs = onoff(c);
-    else if (is_w(c, "i")) s->i = onoff(c);
-    else if (is_w(c, "iCs")) s->ics = onoff(c);
-    else if (is_w(c, "rtl")) s->rtl = onoff(c);
+    if (is_w(c, W_b)) s->b = onoff(c);
+    else if (is_w(c, W_bCs)) s->bcs = onoff(c);
+    else if (is_w(c, W_i)) s->i = onoff(c);
+    else if (is_w(c, W_iCs)) s->ics = onoff(c);
+    else if (is_w(c, W_rtl)) s->rtl = onoff(c);
   }
 }
 
@@ -400,10 +405,10 @@ static int load_styles(rd *r, xnode *d, char **lang_val, char **lang_bidi) {
   xnode *root = d;
   size_t cap = 0;
   for (xnode *c = root ? root->children : NULL; c; c = c->next) {
-    if (is_w(c, "docDefaults")) {
-      xnode *rd_ = child_w(c, "rPrDefault");
-      xnode *rpr = child_w(rd_, "rPr");
-      xnode *lang = child_w(rpr, "lang");
+    if (is_w(c, W_docDefaults)) {
+      xnode *rd_ = child_w(c, W_rPrDefault);
+      xnode *rpr = child_w(rd_, W_rPr);
+      xnode *lang = child_w(rpr, W_lang);
       if (lang) {
         const char *v = wattr(lang, "val"), *b = wattr(lang, "bidi");
         if (v && *v && !*lang_val && !(*lang_val = nd_strdup(v))) return nd_oom("docx: styles");
@@ -411,7 +416,7 @@ static int load_styles(rd *r, xnode *d, char **lang_val, char **lang_bidi) {
       }
       continue;
     }
-    if (!is_w(c, "style")) continue;
+    if (!is_w(c, W_style)) continue;
     const char *id = wattr(c, "styleId");
     if (!id) continue;
     if (nd_grow(&r->styles, &cap, r->nstyles, sizeof *r->styles, 64, "docx: styles")) return NEWSDOC_ENOMEM;
@@ -419,7 +424,7 @@ static int load_styles(rd *r, xnode *d, char **lang_val, char **lang_bidi) {
     style_init(s);
     const char *type = wattr(c, "type");
     s->type = !type || !strcmp(type, "paragraph") ? 1 : !strcmp(type, "character") ? 2 : !strcmp(type, "table") ? 3 : 4;
-    xnode *nm = child_w(c, "name"), *bo = child_w(c, "basedOn");
+    xnode *nm = child_w(c, W_name), *bo = child_w(c, W_basedOn);
     s->id = nd_strdup(id);
     s->name = lower_dup(nm && wattr(nm, "val") ? wattr(nm, "val") : id);
     s->based = bo && wattr(bo, "val") ? nd_strdup(wattr(bo, "val")) : NULL;
@@ -427,8 +432,8 @@ static int load_styles(rd *r, xnode *d, char **lang_val, char **lang_bidi) {
       nd_free(s->id); nd_free(s->name); nd_free(s->based);
       return nd_oom("docx: styles");
     }
-    read_ppr_into(child_w(c, "pPr"), s);
-    read_rpr_into(child_w(c, "rPr"), s);
+    read_ppr_into(child_w(c, W_pPr), s);
+    read_rpr_into(child_w(c, W_rPr), s);
     r->nstyles++;
     if ((r->nstyles & 1023) == 0) {
       int rc = newsdoc_ctx_check(r->ctx);
@@ -527,20 +532,20 @@ static int load_numbering(rd *r, xnode *d) {
   xnode *root = d;
   size_t capa = 0, capn = 0;
   for (xnode *c = root ? root->children : NULL; c; c = c->next) {
-    if (is_w(c, "abstractNum")) {
+    if (is_w(c, W_abstractNum)) {
       if (nd_grow(&r->abs, &capa, r->nabs, sizeof *r->abs, 16, "docx: numbering")) return NEWSDOC_ENOMEM;
       absnum *a = &r->abs[r->nabs];
       memset(a, 0, sizeof *a);
       a->id = num_attr(c, "abstractNumId", -1);
       for (int k = 0; k < 9; k++) a->lv[k].start = 1;
       for (xnode *l = c->children; l; l = l->next) {
-        if (is_w(l, "numStyleLink") && wattr(l, "val") && !a->style_link) {
+        if (is_w(l, W_numStyleLink) && wattr(l, "val") && !a->style_link) {
           if (!(a->style_link = nd_strdup(wattr(l, "val")))) return nd_oom("docx: numbering");
         }
-        if (!is_w(l, "lvl")) continue;
+        if (!is_w(l, W_lvl)) continue;
         long il = num_attr(l, "ilvl", -1);
         if (il < 0 || il > 8) continue;
-        xnode *fmt = child_w(l, "numFmt"), *st = child_w(l, "start");
+        xnode *fmt = child_w(l, W_numFmt), *st = child_w(l, W_start);
         const char *fv = fmt ? wattr(fmt, "val") : NULL;
         a->lv[il].bullet = fv && !strcmp(fv, "bullet");
         if (fv && !strcmp(fv, "none")) a->lv[il].bullet = 1;
@@ -550,17 +555,17 @@ static int load_numbering(rd *r, xnode *d) {
         }
       }
       r->nabs++;
-    } else if (is_w(c, "num")) {
+    } else if (is_w(c, W_num)) {
       if (nd_grow(&r->nums, &capn, r->nnums, sizeof *r->nums, 16, "docx: numbering")) return NEWSDOC_ENOMEM;
       num *n = &r->nums[r->nnums];
       n->id = num_attr(c, "numId", -1);
-      xnode *an = child_w(c, "abstractNumId");
+      xnode *an = child_w(c, W_abstractNumId);
       n->abs = an ? num_attr(an, "val", -1) : -1;
       for (int k = 0; k < 9; k++) n->override_start[k] = -1;
       for (xnode *o = c->children; o; o = o->next) {
-        if (!is_w(o, "lvlOverride")) continue;
+        if (!is_w(o, W_lvlOverride)) continue;
         long il = num_attr(o, "ilvl", -1);
-        xnode *so = child_w(o, "startOverride");
+        xnode *so = child_w(o, W_startOverride);
         if (il >= 0 && il <= 8 && so) {
           long sv = num_attr(so, "val", 1);
           n->override_start[il] = sv < 0 ? 0 : sv > 999999999 ? 999999999 : (int)sv;
@@ -617,7 +622,7 @@ static int idnode_cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static int load_notes(xnode *d, const char *el, idnode **out, size_t *nout) {
+static int load_notes(xnode *d, int el, idnode **out, size_t *nout) {
   xnode *root = d;
   size_t cap = 0;
   for (xnode *c = root ? root->children : NULL; c; c = c->next) {
@@ -790,14 +795,23 @@ static int append_literal(newsdoc_node *n, const char *s, size_t len) {
  * when the formatting is the same. */
 static int emit_piece(pctx *p, const runkey *k, const char *s, size_t len);
 
-/* nd_docx_next_dir with the two-byte sequences (Hebrew, Arabic) decoded and
- * looked up here, the per-character step of emit_text. */
-static inline int next_dir(const char *s, size_t len, size_t *i) {
+static void dir2_fill(rd *r, unsigned row) {
+  for (uint32_t k = 0; k < 64; k++) {
+    uint8_t d = nd_ucp_get(((row + 0xC2u - 0xC0u) << 6) | k)->dir;
+    r->dir2[row][k] = d == U_LEFT_TO_RIGHT ? 1 : d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC ? 2 : 0;
+  }
+  r->dir2_ready |= 1u << row;
+}
+
+/* nd_docx_next_dir, with the two-byte sequences (Hebrew, Arabic) looked up
+ * in the reader's rows: the per-character step of emit_text. */
+static inline int next_dir(rd *r, const char *s, size_t len, size_t *i) {
   const unsigned char *u = (const unsigned char *)s + *i;
   if (u[0] >= 0xC2 && u[0] <= 0xDF && *i + 1 < len && (u[1] & 0xC0) == 0x80) {
+    unsigned row = u[0] - 0xC2u;
+    if (!(r->dir2_ready >> row & 1)) dir2_fill(r, row);
     *i += 2;
-    uint8_t d = nd_ucp_get(((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F))->dir;
-    return d == U_LEFT_TO_RIGHT ? 1 : d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC ? 2 : 0;
+    return r->dir2[row][u[1] & 0x3F];
   }
   return nd_docx_next_dir(s, len, i);
 }
@@ -820,7 +834,7 @@ static int emit_text(pctx *p, const runkey *k, const char *s, size_t len) {
   size_t seg = 0, i = 0, island_last = 0;
   while (i < len && !rc) {
     size_t at = i;
-    int d = next_dir(s, len, &i);
+    int d = next_dir(p->r, s, len, &i);
     if (cur == base) {
       if (d && d != base) {
         key.dir = 0;
@@ -904,15 +918,15 @@ static void run_key(pctx *p, const xnode *run, runkey *k) {
   memset(k, 0, sizeof *k);
   int b = -1, bcs = -1, i = -1, ics = -1, rtl = -1, cs = 0;
   long cstyle = -1;
-  xnode *rpr = child_w(run, "rPr");
+  xnode *rpr = child_w(run, W_rPr);
   for (xnode *c = rpr ? rpr->children : NULL; c; c = c->next) {
-    if (is_w(c, "b")) b = onoff(c);
-    else if (is_w(c, "bCs")) bcs = onoff(c);
-    else if (is_w(c, "i")) i = onoff(c);
-    else if (is_w(c, "iCs")) ics = onoff(c);
-    else if (is_w(c, "rtl")) rtl = onoff(c);
-    else if (is_w(c, "cs")) cs = onoff(c);
-    else if (is_w(c, "rStyle")) cstyle = style_find(r, wattr(c, "val"));
+    if (is_w(c, W_b)) b = onoff(c);
+    else if (is_w(c, W_bCs)) bcs = onoff(c);
+    else if (is_w(c, W_i)) i = onoff(c);
+    else if (is_w(c, W_iCs)) ics = onoff(c);
+    else if (is_w(c, W_rtl)) rtl = onoff(c);
+    else if (is_w(c, W_cs)) cs = onoff(c);
+    else if (is_w(c, W_rStyle)) cstyle = style_find(r, wattr(c, "val"));
   }
   /* Bold and italic from the character style only (as pandoc: a heading
    * style's own bold is not emphasis); direction from the paragraph style too. */
@@ -1162,7 +1176,8 @@ static int do_run(pctx *p, xnode *run) {
   for (xnode *c = run->children; c && !rc; c = c->next) {
     if (c->type != XN_ELEMENT) continue;
     int ns = c->ns;
-    const char *n = (const char *)c->name;
+    const char *n = c->name;
+    int tag = c->tag;
     if (ns == NS_MC && !strcmp(n, "AlternateContent")) {
       /* the first Choice, else the Fallback */
       xnode *pick = NULL;
@@ -1180,7 +1195,7 @@ static int do_run(pctx *p, xnode *run) {
       continue;
     }
     if (ns != NS_W) continue;
-    if (!strcmp(n, "t")) {
+    if (tag == W_t) {
       /* text may be split over several text nodes */
       for (xnode *t = c->children; t && !rc; t = t->next) {
         if (t->type != XN_TEXT && t->type != XN_CDATA) continue;
@@ -1188,7 +1203,7 @@ static int do_run(pctx *p, xnode *run) {
         /* the language of text in the paragraph's direction (islands of
          * the other direction do not decide it) */
         if (!p->instr_depth && !p->lang_mixed && nd_docx_text_dir(t->u.text, tl) == p->para_dir) {
-          xnode *lg = child_w(child_w(run, "rPr"), "lang");
+          xnode *lg = child_w(child_w(run, W_rPr), W_lang);
           const char *lv = lg ? wattr(lg, p->para_dir == 2 ? "bidi" : "val") : NULL;
           if (lv && *lv) {
             if (!p->lang) p->lang = lv;
@@ -1197,19 +1212,19 @@ static int do_run(pctx *p, xnode *run) {
         }
         rc = emit_text(p, &k, t->u.text, tl);
       }
-    } else if (!strcmp(n, "instrText")) {
+    } else if (tag == W_instrText) {
       if (p->nfields && !p->fields[p->nfields - 1].result)
         for (xnode *t = c->children; t; t = t->next)
           if (t->type == XN_TEXT || t->type == XN_CDATA) nd_buf_put(&p->fields[p->nfields - 1].instr, t->u.text, t->n);
-    } else if (!strcmp(n, "tab") || !strcmp(n, "ptab")) {
+    } else if (tag == W_tab || tag == W_ptab) {
       rc = emit_text(p, &k, "\t", 1);
-    } else if (!strcmp(n, "br") || !strcmp(n, "cr")) {
+    } else if (tag == W_br || tag == W_cr) {
       const char *type = wattr(c, "type");
       if (p->instr_depth || (type && strcmp(type, "textWrapping"))) continue;
       newsdoc_node *br = nd_node_alloc(NEWSDOC_NODE_LINE_BREAK);
       if (!br) return nd_oom("docx: break");
       rc = add_inline(p, br);
-    } else if (!strcmp(n, "sym")) {
+    } else if (tag == W_sym) {
       /* a symbol-font character: F0xx is the font's xx */
       const char *ch = wattr(c, "char");
       unsigned long cp = ch ? strtoul(ch, NULL, 16) : 0;
@@ -1221,19 +1236,19 @@ static int do_run(pctx *p, xnode *run) {
         rc = t.failed ? nd_oom("docx: symbol") : emit_text(p, &k, t.data, t.len);
         nd_buf_free(&t);
       }
-    } else if (!strcmp(n, "noBreakHyphen")) {
+    } else if (tag == W_noBreakHyphen) {
       rc = emit_text(p, &k, "\xE2\x80\x91", 3);
-    } else if (!strcmp(n, "softHyphen")) {
+    } else if (tag == W_softHyphen) {
       rc = emit_text(p, &k, "\xC2\xAD", 2);
-    } else if (!strcmp(n, "drawing")) {
+    } else if (tag == W_drawing) {
       if (!p->instr_depth) rc = do_drawing(p, c);
-    } else if (!strcmp(n, "pict") || !strcmp(n, "object")) {
+    } else if (tag == W_pict || tag == W_object) {
       if (!p->instr_depth) rc = do_vml(p, c);
-    } else if (!strcmp(n, "footnoteReference")) {
+    } else if (tag == W_footnoteReference) {
       rc = note_ref(p, c, 0);
-    } else if (!strcmp(n, "endnoteReference")) {
+    } else if (tag == W_endnoteReference) {
       rc = note_ref(p, c, 1);
-    } else if (!strcmp(n, "fldChar")) {
+    } else if (tag == W_fldChar) {
       rc = field_char(p, c);
     }
   }
@@ -1252,10 +1267,11 @@ static int para_inlines(pctx *p, xnode *para) {
     if ((++counter & 4095) == 0 && (rc = newsdoc_ctx_check(r->ctx))) break;
     if (n->type == XN_ELEMENT) {
       int ns = n->ns;
-      const char *name = (const char *)n->name;
+      const char *name = n->name;
+      int tag = n->tag;
       if (ns == NS_W) {
-        if (!strcmp(name, "r")) rc = do_run(p, n);
-        else if (!strcmp(name, "hyperlink")) {
+        if (tag == W_r) rc = do_run(p, n);
+        else if (tag == W_hyperlink) {
           const char *rid = rattr(n, "id"), *anchor = wattr(n, "anchor");
           const rel *e = rid ? rel_find(p->rs, rid) : NULL;
           nd_buf url = ND_BUF_INIT;
@@ -1268,24 +1284,24 @@ static int para_inlines(pctx *p, xnode *para) {
           else if (url.failed) rc = nd_oom("docx: link");
           nd_buf_free(&url);
           descend = 1;
-        } else if (!strcmp(name, "fldSimple")) {
+        } else if (tag == W_fldSimple) {
           const char *instr = wattr(n, "instr");
           char *url = NULL;
           if (instr) rc = field_link(instr, strlen(instr), &url);
           if (!rc && url && !p->instr_depth) rc = open_link(p, n, url, NULL);
           nd_free(url);
           descend = 1;
-        } else if (!strcmp(name, "dir") || !strcmp(name, "bdo")) {
+        } else if (tag == W_dir || tag == W_bdo) {
           const char *v = wattr(n, "val");
           newsdoc_node *sp = nd_node_alloc(NEWSDOC_NODE_SPAN);
           if (!sp) return nd_oom("docx: span");
           sp->dir = (uint8_t)(v && !strcmp(v, "rtl") ? NEWSDOC_DIR_RTL : NEWSDOC_DIR_LTR);
           rc = push_container(p, n, sp);
           descend = 1;
-        } else if (!strcmp(name, "ins") || !strcmp(name, "moveTo") || !strcmp(name, "smartTag") ||
-                   !strcmp(name, "customXml") || !strcmp(name, "sdt") || !strcmp(name, "sdtContent")) {
+        } else if (tag == W_ins || tag == W_moveTo || tag == W_smartTag ||
+                   tag == W_customXml || tag == W_sdt || tag == W_sdtContent) {
           descend = 1;
-        } else if (!strcmp(name, "bookmarkStart")) {
+        } else if (tag == W_bookmarkStart) {
           const char *bn = wattr(n, "name");
           if (bn && *bn && strcmp(bn, "_GoBack") && !p->bookmark && !(p->bookmark = nd_strdup(bn))) rc = nd_oom("docx: bookmark");
         }
@@ -1454,24 +1470,24 @@ static void para_info(bctx *b, xnode *para, pinfo *pi) {
   int bidi = -1, outline = -1;
   long left = 0, hang = 0;
   int has_left = 0, has_hang = 0;
-  xnode *ppr = child_w(para, "pPr");
+  xnode *ppr = child_w(para, W_pPr);
   for (xnode *c = ppr ? ppr->children : NULL; c; c = c->next) {
-    if (is_w(c, "pStyle")) pi->pstyle = style_find(r, wattr(c, "val"));
-    else if (is_w(c, "bidi")) bidi = onoff(c);
-    else if (is_w(c, "outlineLvl")) outline = (int)num_attr(c, "val", 9);
-    else if (is_w(c, "numPr")) {
-      xnode *il = child_w(c, "ilvl"), *ni = child_w(c, "numId");
+    if (is_w(c, W_pStyle)) pi->pstyle = style_find(r, wattr(c, "val"));
+    else if (is_w(c, W_bidi)) bidi = onoff(c);
+    else if (is_w(c, W_outlineLvl)) outline = (int)num_attr(c, "val", 9);
+    else if (is_w(c, W_numPr)) {
+      xnode *il = child_w(c, W_ilvl), *ni = child_w(c, W_numId);
       if (ni) pi->num_id = num_attr(ni, "val", 0);
       if (il) pi->ilvl = (int)num_attr(il, "val", 0);
-    } else if (is_w(c, "ind")) {
+    } else if (is_w(c, W_ind)) {
       const char *l = wattr(c, "left") ? "left" : wattr(c, "start") ? "start" : NULL;
       if (l) { left = num_attr(c, l, 0); has_left = 1; }
       if (wattr(c, "hanging")) { hang = num_attr(c, "hanging", 0); has_hang = 1; }
-    } else if (is_w(c, "rPr")) {
+    } else if (is_w(c, W_rPr)) {
       for (xnode *d = c->children; d; d = d->next)
-        if (is_w(d, "del") || is_w(d, "moveFrom")) pi->mark_deleted = 1;
-    } else if (is_w(c, "sectPr")) {
-      if (child_w(c, "bidi") && onoff(child_w(c, "bidi"))) r->sect_bidi = 1;
+        if (is_w(d, W_del) || is_w(d, W_moveFrom)) pi->mark_deleted = 1;
+    } else if (is_w(c, W_sectPr)) {
+      if (child_w(c, W_bidi) && onoff(child_w(c, W_bidi))) r->sect_bidi = 1;
     }
   }
   long ps = pi->pstyle;
@@ -1627,10 +1643,10 @@ static int do_paragraph(bctx *b, xnode *para) {
     nd_node_free_tree(pn);
     /* an empty paragraph drawn as a rule: a bottom border (what we write)
      * or a VML horizontal rule (o:hr, what pandoc writes) */
-    xnode *bdr = child_w(child_w(para, "pPr"), "pBdr");
+    xnode *bdr = child_w(child_w(para, W_pPr), W_pBdr);
     xnode *rect = find_desc(para, NS_V, "rect");
     const char *hr = rect ? attr_ns(rect, NS_O, "hr") : NULL;
-    if ((bdr && child_w(bdr, "bottom")) || (hr && (!strcmp(hr, "t") || !strcmp(hr, "true")))) {
+    if ((bdr && child_w(bdr, W_bottom)) || (hr && (!strcmp(hr, "t") || !strcmp(hr, "true")))) {
       b->at_start = 0;
       close_open(b, 1);
       newsdoc_node *tb = nd_node_alloc(NEWSDOC_NODE_THEMATIC_BREAK);
@@ -1746,13 +1762,13 @@ static int do_table(bctx *b, xnode *tbl, newsdoc_node *parent) {
   rd *r = b->r;
   newsdoc_node *t = nd_node_alloc(NEWSDOC_NODE_TABLE);
   if (!t) return nd_oom("docx: table");
-  xnode *tpr = child_w(tbl, "tblPr");
-  xnode *bv = child_w(tpr, "bidiVisual");
+  xnode *tpr = child_w(tbl, W_tblPr);
+  xnode *bv = child_w(tpr, W_bidiVisual);
   t->dir = (uint8_t)(bv && onoff(bv) ? NEWSDOC_DIR_RTL : NEWSDOC_DIR_LTR);
   /* The table style's first-row formatting (w:tblLook firstRow) makes the
    * first row a header row, as Word shows it and pandoc reads it. */
   int first_row_header = 0;
-  xnode *look = child_w(tpr, "tblLook");
+  xnode *look = child_w(tpr, W_tblLook);
   if (look) {
     const char *fr = wattr(look, "firstRow"), *v = wattr(look, "val");
     if (fr) first_row_header = !strcmp(fr, "1") || !strcmp(fr, "true") || !strcmp(fr, "on");
@@ -1764,33 +1780,33 @@ static int do_table(bctx *b, xnode *tbl, newsdoc_node *parent) {
   size_t capvm = 0;
   /* rows, through sdt/customXml wrappers */
   for (xnode *rn = tbl->children; rn && !rc;
-       rn = walk_next(rn, tbl, is_w(rn, "sdt") || is_w(rn, "sdtContent") || is_w(rn, "customXml") || is_w(rn, "ins"))) {
-    if (!is_w(rn, "tr")) continue;
-    xnode *trpr = child_w(rn, "trPr");
+       rn = walk_next(rn, tbl, is_w(rn, W_sdt) || is_w(rn, W_sdtContent) || is_w(rn, W_customXml) || is_w(rn, W_ins))) {
+    if (!is_w(rn, W_tr)) continue;
+    xnode *trpr = child_w(rn, W_trPr);
     if (trpr) {
       int deleted = 0;
       for (xnode *c = trpr->children; c; c = c->next)
-        if (is_w(c, "del")) deleted = 1;
+        if (is_w(c, W_del)) deleted = 1;
       if (deleted) continue;
     }
     newsdoc_node *row = nd_node_alloc(NEWSDOC_NODE_TABLE_ROW);
     if (!row) { rc = nd_oom("docx: table"); break; }
-    if (trpr && child_w(trpr, "tblHeader") && onoff(child_w(trpr, "tblHeader"))) row->flags |= ND_NODE_HEADER;
+    if (trpr && child_w(trpr, W_tblHeader) && onoff(child_w(trpr, W_tblHeader))) row->flags |= ND_NODE_HEADER;
     if (first_row_header && !t->first) row->flags |= ND_NODE_HEADER;
     if ((rc = append_block(b, t, row))) break;
     size_t col = 0;
-    xnode *gb = trpr ? child_w(trpr, "gridBefore") : NULL;
+    xnode *gb = trpr ? child_w(trpr, W_gridBefore) : NULL;
     if (gb) {
       long v = num_attr(gb, "val", 0);
       if (v > 0) col = (size_t)(v > 1000 ? 1000 : v);
     }
-    for (xnode *cn = rn->children; cn && !rc; cn = walk_next(cn, rn, is_w(cn, "sdt") || is_w(cn, "sdtContent") || is_w(cn, "customXml"))) {
-      if (!is_w(cn, "tc")) continue;
-      xnode *tcpr = child_w(cn, "tcPr");
+    for (xnode *cn = rn->children; cn && !rc; cn = walk_next(cn, rn, is_w(cn, W_sdt) || is_w(cn, W_sdtContent) || is_w(cn, W_customXml))) {
+      if (!is_w(cn, W_tc)) continue;
+      xnode *tcpr = child_w(cn, W_tcPr);
       long span = 1;
       int vmerge = 0; /* 1 restart, 2 continue */
       if (tcpr) {
-        xnode *gs = child_w(tcpr, "gridSpan"), *vmn = child_w(tcpr, "vMerge");
+        xnode *gs = child_w(tcpr, W_gridSpan), *vmn = child_w(tcpr, W_vMerge);
         if (gs) span = num_attr(gs, "val", 1);
         if (vmn) {
           const char *v = wattr(vmn, "val");
@@ -1827,7 +1843,7 @@ static int do_table(bctx *b, xnode *tbl, newsdoc_node *parent) {
       int first = 1, cdir = 0;
       for (xnode *pn = cn->children; pn && !rc; ) {
         int descend = 0;
-        if (is_w(pn, "p")) {
+        if (is_w(pn, W_p)) {
           pinfo pi;
           para_info(b, pn, &pi);
           if (!cdir) cdir = pi.dir;
@@ -1852,8 +1868,8 @@ static int do_table(bctx *b, xnode *tbl, newsdoc_node *parent) {
           /* a paragraph that added nothing takes its separating break back */
           if (br && cell->last == br) newsdoc_node_free(br);
           else if (cell->first) first = 0;
-        } else if (is_w(pn, "tbl") || is_w(pn, "tr") || is_w(pn, "tc") || is_w(pn, "sdt") || is_w(pn, "sdtContent") ||
-                   is_w(pn, "customXml") || is_w(pn, "ins") || is_w(pn, "moveTo")) {
+        } else if (is_w(pn, W_tbl) || is_w(pn, W_tr) || is_w(pn, W_tc) || is_w(pn, W_sdt) || is_w(pn, W_sdtContent) ||
+                   is_w(pn, W_customXml) || is_w(pn, W_ins) || is_w(pn, W_moveTo)) {
           descend = 1;
         }
         pn = walk_next(pn, cn, descend);
@@ -1876,20 +1892,21 @@ static int do_blocks(bctx *b, xnode *container) {
     if ((++counter & 1023) == 0 && (rc = newsdoc_ctx_check(r->ctx))) break;
     if (n->type == XN_ELEMENT) {
       int ns = n->ns;
-      const char *name = (const char *)n->name;
+      const char *name = n->name;
+      int tag = n->tag;
       if (ns == NS_W) {
-        if (!strcmp(name, "p")) rc = do_paragraph(b, n);
-        else if (!strcmp(name, "tbl")) {
+        if (tag == W_p) rc = do_paragraph(b, n);
+        else if (tag == W_tbl) {
           close_open(b, 1);
           b->at_start = 0;
           rc = do_table(b, n, flow(b));
-        } else if (!strcmp(name, "sdt") || !strcmp(name, "sdtContent") || !strcmp(name, "customXml") ||
-                   !strcmp(name, "ins") || !strcmp(name, "moveTo") || !strcmp(name, "smartTag"))
+        } else if (tag == W_sdt || tag == W_sdtContent || tag == W_customXml ||
+                   tag == W_ins || tag == W_moveTo || tag == W_smartTag)
           descend = 1;
-        else if (!strcmp(name, "altChunk"))
+        else if (tag == W_altChunk)
           newsdoc_ctx_warn(r->ctx, "docx: w:altChunk (imported content) is not loaded");
-        else if (!strcmp(name, "sectPr")) {
-          if (child_w(n, "bidi") && onoff(child_w(n, "bidi"))) r->sect_bidi = 1;
+        else if (tag == W_sectPr) {
+          if (child_w(n, W_bidi) && onoff(child_w(n, W_bidi))) r->sect_bidi = 1;
         }
       } else if (ns == NS_MC && !strcmp(name, "AlternateContent")) {
         descend = 1;
@@ -2159,27 +2176,27 @@ int nd_docx_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   if ((rc = optional_part(&r, &r.doc_rels, "numbering", &nd, NULL))) { nd_free(core); goto done; }
   if (nd && (rc = load_numbering(&r, nd))) { nd_free(core); goto done; }
   if ((rc = optional_part(&r, &r.doc_rels, "footnotes", &fd, &fname))) { nd_free(core); goto done; }
-  if (fd && (rc = load_notes(fd, "footnote", &r.footnotes, &r.nfoot))) { nd_free(core); nd_free(fname); goto done; }
+  if (fd && (rc = load_notes(fd, W_footnote, &r.footnotes, &r.nfoot))) { nd_free(core); nd_free(fname); goto done; }
   if (fname) { rc = load_rels(&r, fname, &r.fn_rels); nd_free(fname); if (rc) { nd_free(core); goto done; } }
   if ((rc = optional_part(&r, &r.doc_rels, "endnotes", &ed, &ename))) { nd_free(core); goto done; }
-  if (ed && (rc = load_notes(ed, "endnote", &r.endnotes, &r.nend))) { nd_free(core); nd_free(ename); goto done; }
+  if (ed && (rc = load_notes(ed, W_endnote, &r.endnotes, &r.nend))) { nd_free(core); nd_free(ename); goto done; }
   if (ename) { rc = load_rels(&r, ename, &r.en_rels); nd_free(ename); if (rc) { nd_free(core); goto done; } }
   if ((rc = optional_part(&r, &r.doc_rels, "settings", &setd, NULL))) { nd_free(core); goto done; }
   if (setd) {
     xnode *root = setd;
-    if (child_w(root, "attachedTemplate"))
+    if (child_w(root, W_attachedTemplate))
       newsdoc_ctx_warn(ctx, "docx: the attached template is not loaded");
   }
 
   xnode *dd;
   if ((rc = parse_part(&r, r.main_part, &dd))) { nd_free(core); goto done; }
   xnode *droot = dd;
-  if (!is_w(droot, "document")) {
+  if (!is_w(droot, W_document)) {
     nd_free(core);
     rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: the root element is not w:document", r.main_part);
     goto done;
   }
-  xnode *body = child_w(droot, "body");
+  xnode *body = child_w(droot, W_body);
   if (!body) {
     nd_free(core);
     rc = newsdoc_error_set(NEWSDOC_EMALFORMED, "docx: %s: no w:body", r.main_part);

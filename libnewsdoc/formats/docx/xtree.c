@@ -105,6 +105,44 @@ static int ns_of(xtree *t, const xmlChar *uri) {
   return k;
 }
 
+/* ---- WordprocessingML tags ------------------------------------------------------------ */
+
+#define ND_W_NAME(n) #n,
+static const char *const W_NAMES[W_COUNT - 1] = {ND_W_TAGS(ND_W_NAME)};
+#undef ND_W_NAME
+
+static uint16_t tag_search(const char *name) {
+  size_t lo = 0, hi = W_COUNT - 1;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(W_NAMES[mid], name);
+    if (!c) return (uint16_t)(mid + 1);
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return W_NONE;
+}
+
+/* The W_ tag of a local name.  The parser hands names out of its
+ * dictionary, so the answer is remembered by address (a name not from the
+ * dictionary would only miss). */
+static uint16_t tag_of(xtree *t, const xmlChar *name) {
+  size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9E3779B97F4A7C15u) >> 57); /* Fibonacci hashing: 7 bits */
+  for (unsigned k = 0; k < 128; k++, h = (h + 1) & 127) {
+    if (t->tags[h].name == name) return t->tags[h].tag;
+    if (!t->tags[h].name) {
+      uint16_t tag = tag_search((const char *)name);
+      if (t->ntags < 96) { /* keep the table sparse */
+        t->tags[h].name = name;
+        t->tags[h].tag = tag;
+        t->ntags++;
+      }
+      return tag;
+    }
+  }
+  return tag_search((const char *)name);
+}
+
 /* ---- the SAX2 handlers ------------------------------------------------------------------- */
 
 static xtree *tree_of(void *ctx) { return (xtree *)((xmlParserCtxtPtr)ctx)->_private; }
@@ -136,6 +174,7 @@ static int flush_text(void *ctx, xtree *t) {
     return -1;
   }
   n->name = NULL;
+  n->tag = W_NONE;
   n->u.text = s;
   n->n = (uint32_t)t->npend;
   n->type = (uint8_t)type;
@@ -239,6 +278,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
   n->ns = (uint8_t)ns_of(t, uri);
   n->name = prefix && !uri ? qname(t, prefix, local) : (const char *)local;
   if (!n->name) goto oom;
+  n->tag = n->ns == NS_W ? tag_of(t, local) : W_NONE;
   n->n = nattr > 0 ? (uint32_t)nattr : 0;
   n->u.attrs = NULL;
   if (nattr > 0) {

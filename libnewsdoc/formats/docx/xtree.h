@@ -19,6 +19,23 @@ enum { NS_OTHER = 0, NS_W, NS_R, NS_WP, NS_A, NS_PIC, NS_V, NS_O, NS_MC, NS_DC, 
 
 enum { XN_ELEMENT = 1, XN_TEXT = 3, XN_CDATA = 4 }; /* libxml2's numbers */
 
+/* The WordprocessingML elements the reader looks for, in strcmp order: an
+ * element of the w: namespace with one of these names gets its W_ tag, so
+ * that the walk compares numbers instead of strings. */
+#define ND_W_TAGS(X) \
+  X(abstractNum) X(abstractNumId) X(altChunk) X(attachedTemplate) X(b) X(bCs) X(basedOn) X(bdo) X(bidi) \
+  X(bidiVisual) X(body) X(bookmarkStart) X(bottom) X(br) X(cr) X(cs) X(customXml) X(del) X(dir) \
+  X(docDefaults) X(document) X(drawing) X(endnote) X(endnoteReference) X(fldChar) X(fldSimple) X(footnote) \
+  X(footnoteReference) X(gridBefore) X(gridSpan) X(hyperlink) X(i) X(iCs) X(ilvl) X(ind) X(ins) X(instrText) \
+  X(lang) X(lvl) X(lvlOverride) X(moveFrom) X(moveTo) X(name) X(noBreakHyphen) X(num) X(numFmt) X(numId) \
+  X(numPr) X(numStyleLink) X(object) X(outlineLvl) X(p) X(pBdr) X(pPr) X(pStyle) X(pict) X(ptab) X(r) X(rPr) \
+  X(rPrDefault) X(rStyle) X(rtl) X(sdt) X(sdtContent) X(sectPr) X(smartTag) X(softHyphen) X(start) \
+  X(startOverride) X(style) X(sym) X(t) X(tab) X(tbl) X(tblHeader) X(tblLook) X(tblPr) X(tc) X(tcPr) X(tr) \
+  X(trPr) X(vMerge)
+#define ND_W_ENUM(n) W_##n,
+enum { W_NONE = 0, ND_W_TAGS(ND_W_ENUM) W_COUNT };
+#undef ND_W_ENUM
+
 typedef struct xattr {
   const char *name;  /* local name */
   const char *value; /* NUL-terminated, entities and character references decoded */
@@ -33,6 +50,7 @@ typedef struct xnode {
     const char *text; /* text, CDATA: NUL-terminated */
   } u;
   uint32_t n;        /* element: attributes; text: bytes */
+  uint16_t tag;      /* element of NS_W: W_*, else W_NONE */
   uint8_t type;      /* XN_* */
   uint8_t ns;        /* element: NS_* */
 } xnode;
@@ -52,6 +70,8 @@ typedef struct xtree {
   size_t npend, cappend;
   int pend_type;     /* 0 none, XN_TEXT, XN_CDATA */
   const void *uri[4]; /* namespace URI -> NS_* (the URIs are the dictionary's) */
+  struct { const void *name; uint16_t tag; } tags[128]; /* local name -> W_*, by address */
+  unsigned ntags;
   uint8_t urik[4];
   unsigned urin;
   int oom, doctype;
