@@ -860,18 +860,40 @@ static int emit_text(pctx *p, const runkey *k, const char *s, size_t len) {
   }
   int base = p->para_dir == 2 ? 2 : 1, cur = base, rc = 0;
   size_t seg = 0, i = 0, island_last = 0;
+  const unsigned char *u = (const unsigned char *)s;
+  rd *r = p->r;
   while (i < len && !rc) {
     size_t at = i;
-    int d = next_dir(p->r, s, len, &i);
+    int d;
     if (cur == base) {
-      if (d && d != base) {
-        key.dir = 0;
-        if (at > seg) rc = emit_piece(p, &key, s + seg, at - seg);
-        seg = at;
-        cur = d;
-        island_last = i;
+      /* most of the text: straight on to the first strong character of
+       * the other direction (next_dir inlined) */
+      for (;;) {
+        at = i;
+        unsigned c = u[i];
+        if (c < 0x80) {
+          i++;
+          d = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        } else if (c - 0xC2u < 30u && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+          unsigned row = c - 0xC2u;
+          if (!(r->dir2_ready >> row & 1)) dir2_fill(r, row);
+          d = r->dir2[row][u[i + 1] & 0x3F];
+          i += 2;
+        } else {
+          d = nd_docx_next_dir(s, len, &i);
+        }
+        if ((d && d != base) || i >= len) break;
       }
-    } else if (d == cur) {
+      if (!d || d == base) break; /* the end, no island */
+      key.dir = 0;
+      if (at > seg) rc = emit_piece(p, &key, s + seg, at - seg);
+      seg = at;
+      cur = d;
+      island_last = i;
+      continue;
+    }
+    d = next_dir(r, s, len, &i);
+    if (d == cur) {
       island_last = i;
     } else if (d == base) {
       key.dir = cur;
