@@ -162,8 +162,7 @@ static void add_child(xtree *t, xnode *n) {
 }
 
 /* The character data gathered so far becomes a node. */
-static int flush_text(void *ctx, xtree *t) {
-  if (!t->pend_type) return 0;
+static int flush_text_node(void *ctx, xtree *t) {
   int type = t->pend_type;
   t->pend_type = 0;
   if (!t->cur) return 0; /* outside the root: not in the tree */
@@ -182,6 +181,8 @@ static int flush_text(void *ctx, xtree *t) {
   add_child(t, n);
   return 0;
 }
+
+static inline int flush_text(void *ctx, xtree *t) { return t->pend_type ? flush_text_node(ctx, t) : 0; }
 
 static void chars(void *ctx, const xmlChar *ch, int len, int type) {
   xtree *t = tree_of(ctx);
@@ -249,12 +250,10 @@ static const char *qname(xtree *t, const xmlChar *prefix, const xmlChar *local) 
  * back into '&'); nothing else needs decoding. */
 static const char *attr_value(xtree *t, const xmlChar *v, const xmlChar *end) {
   size_t len = (size_t)(end - v);
-  const char *amp = memchr(v, '&', len);
-  if (!amp) return xstrdup(t, (const char *)v, len);
   char *d = xalloc(t, len + 1, 1);
   if (!d) return NULL;
   size_t o = 0;
-  for (size_t i = 0; i < len;) {
+  for (size_t i = 0; i < len;) { /* values are short: copied here rather than by memchr and memcpy */
     if (v[i] == '&' && len - i >= 5 && !memcmp(v + i, "&#38;", 5)) {
       d[o++] = '&';
       i += 5;
