@@ -25,7 +25,7 @@ struct xchunk {
 };
 
 #define CHUNK_MIN ((size_t)16384)
-#define CHUNK_MAX ((size_t)1 << 20)
+#define CHUNK_MAX ((size_t)1 << 19) /* below the CLI's mmap threshold (1 MiB) */
 
 static char *chunk_data(xchunk *c) { return (char *)(c + 1); }
 
