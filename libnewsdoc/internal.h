@@ -306,6 +306,8 @@ newsdoc_dir nd_text_majority_dir(const char *s, size_t len);
 /* Guess a language from the letters: "ar", "fa", "ur", "he", "yi", "en",
  * "ru", "el", ... or NULL when the text has too few letters.  Static. */
 const char *nd_guess_lang(const char *s, size_t len);
+/* Both nd_guess_lang() and nd_text_majority_dir() (into *dir) in one pass. */
+const char *nd_guess_lang_dir(const char *s, size_t len, newsdoc_dir *dir);
 
 /* ---- HTML, shared by the html and epub formats (formats/html/) ------------ */
 typedef struct nd_html_opts {

@@ -455,17 +455,27 @@ int nd_zipw_new(nd_zipw **out, long long mtime) {
   return 0;
 }
 
-/* zlib level 4 for deflated entries.  Writing the benchmark's 50 articles
- * (in-process CPU ms per article; total bytes of the 50 files):
+/* zlib level 3 for deflated entries.  Writing the benchmark's 50 articles
+ * with libzip's full-size state (in-process CPU ms per article; total
+ * bytes of the 50 files):
  *   level        6      5      4      3      1
  *   write epub   1.00   0.91   0.81   0.76   0.72
  *   write docx   0.97   0.79   0.73   0.63   0.59
  *   epub bytes   648 K  +0.6%  +2.1%  +5.0%  +9.9%
  *   docx bytes   483 K  +3.8%  +9.8%  +12%   +25%
  * (level 9 before that: 1.6 times level 6's time for 2.5% fewer bytes).
- * Level 4 is where the time drops most for the bytes: 15% (EPUB) and 24%
- * (DOCX) less than 6 for 2% and 10% more, about a kilobyte a DOCX. */
-#define ND_ZIPW_LEVEL 4
+ * Then with each part's state sized to it (zpart_start), deflate alone,
+ * best CPU ms per article over the parts of 40 articles, and the deflated
+ * share of the parts' bytes:
+ *   level        6      4      3      2      1
+ *   epub         0.71   0.55   0.48   0.45   0.43
+ *   docx         0.66   0.47   0.38   0.34   0.34
+ *   epub share   34.6%  35.5%  36.5%  37.4%  38.7%
+ *   docx share   13.9%  15.4%  15.8%  16.7%  17.9%
+ * Level 3 (zlib's fast matcher with its longest lazy chain) is the knee:
+ * 13% (EPUB) and 19% (DOCX) less deflating than level 4 for 3% more
+ * bytes, a few hundred bytes an article. */
+#define ND_ZIPW_LEVEL 3
 
 /* Adds source s (taken over, also on failure) as entry name, with the
  * writer's time; method < 0 leaves the compression to the source. */
