@@ -252,9 +252,11 @@ typedef struct nd_zipw nd_zipw;
 int nd_zipw_new(nd_zipw **out, long long mtime);
 /* store: 1 to store uncompressed (EPUB's mimetype), 0 to deflate. */
 int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store);
-/* A part deflated ahead of time, piece by piece, exactly as nd_zipw_add
- * would deflate it whole: only the compressed bytes are kept, so a large
- * part never has to be held in memory uncompressed.  Zero-initialise
+/* A part deflated ahead of time, piece by piece: only the compressed bytes
+ * are kept, so a large part never has to be held in memory uncompressed.
+ * A part that ends within its first 32 KiB is deflated at the end, with a
+ * window and hash sized to it (zlib's full-size state is 400 KB to set up
+ * and clear, more than the deflating of a small part).  Zero-initialise
  * (ND_ZPART_INIT), nd_zpart_put() the data in any number of pieces, then
  * nd_zipw_add_zpart() (which finishes it if nd_zpart_finish was not
  * called).  The part must live until the archive is finished (its
@@ -265,10 +267,11 @@ typedef struct nd_zpart {
   size_t size;     /* uncompressed bytes */
   uint32_t crc;    /* CRC-32 of the uncompressed bytes */
   void *strm;      /* the deflate state until the stream is finished */
+  nd_buf raw;      /* the first bytes, held until they pass ND_ZPART_DEFER */
 } nd_zpart;
-#define ND_ZPART_INIT {ND_BUF_INIT, 0, 0, NULL}
+#define ND_ZPART_INIT {ND_BUF_INIT, 0, 0, NULL, ND_BUF_INIT}
 int nd_zpart_put(nd_zpart *p, const void *data, size_t len); /* 0 or NEWSDOC_ENOMEM (set) */
-/* Ends the stream and frees the deflate state (about 400 KB): call it as
+/* Ends the stream and frees the deflate state (up to 400 KB): call it as
  * soon as the last piece is in when several parts are kept. */
 int nd_zpart_finish(nd_zpart *p);
 void nd_zpart_free(nd_zpart *p);
@@ -303,6 +306,8 @@ newsdoc_dir nd_text_majority_dir(const char *s, size_t len);
 /* Guess a language from the letters: "ar", "fa", "ur", "he", "yi", "en",
  * "ru", "el", ... or NULL when the text has too few letters.  Static. */
 const char *nd_guess_lang(const char *s, size_t len);
+/* Both nd_guess_lang() and nd_text_majority_dir() (into *dir) in one pass. */
+const char *nd_guess_lang_dir(const char *s, size_t len, newsdoc_dir *dir);
 
 /* ---- HTML, shared by the html and epub formats (formats/html/) ------------ */
 typedef struct nd_html_opts {

@@ -122,13 +122,15 @@ newsdoc_dir nd_text_majority_dir(const char *s, size_t len) { return scan_dir(s,
  * script): Persian/Urdu keheh, farsi yeh, peh, tcheh, jeh, gaf; Urdu-only
  * tteh, ddal, rreh, noon ghunna, yeh barree, heh goal, heh doachashmee;
  * Arabic-only kaf, yeh, teh marbuta. */
-static int is_fa_letter(uint32_t c) {
-  return c == 0x06A9 || c == 0x06CC || c == 0x067E || c == 0x0686 || c == 0x0698 || c == 0x06AF;
+enum { L_NONE, L_FA, L_UR, L_AR };
+static int arabic_letter_kind(uint32_t c) {
+  switch (c) {
+    case 0x06A9: case 0x06CC: case 0x067E: case 0x0686: case 0x0698: case 0x06AF: return L_FA;
+    case 0x0679: case 0x0688: case 0x0691: case 0x06BA: case 0x06D2: case 0x06C1: case 0x06BE: return L_UR;
+    case 0x0643: case 0x064A: case 0x0629: return L_AR;
+    default: return L_NONE;
+  }
 }
-static int is_ur_letter(uint32_t c) {
-  return c == 0x0679 || c == 0x0688 || c == 0x0691 || c == 0x06BA || c == 0x06D2 || c == 0x06C1 || c == 0x06BE;
-}
-static int is_ar_letter(uint32_t c) { return c == 0x0643 || c == 0x064A || c == 0x0629; }
 
 /* A few very frequent function words per Latin-script language: the only
  * way to tell them apart without a model.  Lower-case ASCII/Latin-1. */
@@ -159,7 +161,47 @@ static void count_latin_word(const char *w, size_t n, size_t *votes) {
       if (!strcmp(low, latin_words[l].words[k])) votes[l]++;
 }
 
-const char *nd_guess_lang(const char *s, size_t len) {
+/* Strong characters for the majority direction (UAX #9 classes, text
+ * inside isolates skipped), as scan_dir counts them. */
+typedef struct dir_tally {
+  size_t ltr, rtl;
+  int isolate;
+  newsdoc_dir first;
+} dir_tally;
+
+static inline void tally_strong(dir_tally *t, newsdoc_dir d) {
+  if (t->isolate) return;
+  if (d == NEWSDOC_DIR_LTR) t->ltr++;
+  else t->rtl++;
+  if (t->first == NEWSDOC_DIR_UNSET) t->first = d;
+}
+
+static inline void tally_class(dir_tally *t, UCharDirection d) {
+  switch (d) {
+    case U_LEFT_TO_RIGHT_ISOLATE:
+    case U_RIGHT_TO_LEFT_ISOLATE:
+    case U_FIRST_STRONG_ISOLATE: t->isolate++; break;
+    case U_POP_DIRECTIONAL_ISOLATE:
+      if (t->isolate) t->isolate--;
+      break;
+    case U_LEFT_TO_RIGHT: tally_strong(t, NEWSDOC_DIR_LTR); break;
+    case U_RIGHT_TO_LEFT:
+    case U_RIGHT_TO_LEFT_ARABIC: tally_strong(t, NEWSDOC_DIR_RTL); break;
+    default: break;
+  }
+}
+
+static newsdoc_dir tally_majority(const dir_tally *t) {
+  if (t->ltr > t->rtl) return NEWSDOC_DIR_LTR;
+  if (t->rtl > t->ltr) return NEWSDOC_DIR_RTL;
+  return t->first;
+}
+
+/* The language guess, and with dir (not NULL) the majority direction in
+ * the same pass over the text. */
+static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
+  dir_tally dt = {0, 0, 0, NEWSDOC_DIR_UNSET};
+  if (dir) *dir = NEWSDOC_DIR_UNSET;
   if (!s) return NULL;
   enum { S_ARAB, S_HEBR, S_LATN, S_CYRL, S_GREK, S_HAN, S_KANA, S_HANG, S_THAI, S_DEVA, S_THAA, S_SYRC, S_ARMN,
          S_GEOR, S_N };
@@ -177,6 +219,7 @@ const char *nd_guess_lang(const char *s, size_t len) {
         wlen++;
         sc[S_LATN]++;
         letters++;
+        if (dir) tally_strong(&dt, NEWSDOC_DIR_LTR);
       } else {
         if (wlen) count_latin_word(s + wstart, wlen, votes);
         wlen = 0;
@@ -188,6 +231,7 @@ const char *nd_guess_lang(const char *s, size_t len) {
     wlen = 0;
     uint32_t c = nd_ucp_next(s, len, &i);
     const nd_ucp *e = nd_ucp_get(c);
+    if (dir) tally_class(&dt, e ? (UCharDirection)e->dir : u_charDirection((UChar32)c));
     UScriptCode code;
     if (e && e->script != ND_UCP_SCRIPT_OTHER) {
       if (!(e->flags & ND_UCP_ALPHA)) continue;
@@ -205,9 +249,12 @@ const char *nd_guess_lang(const char *s, size_t len) {
     switch (code) {
       case USCRIPT_ARABIC:
         sc[S_ARAB]++;
-        fa += is_fa_letter(c);
-        ur += is_ur_letter(c);
-        ar += is_ar_letter(c);
+        switch (arabic_letter_kind(c)) {
+          case L_FA: fa++; break;
+          case L_UR: ur++; break;
+          case L_AR: ar++; break;
+          default: break;
+        }
         break;
       case USCRIPT_HEBREW:
         sc[S_HEBR]++;
@@ -234,6 +281,7 @@ const char *nd_guess_lang(const char *s, size_t len) {
     }
   }
   if (wlen) count_latin_word(s + wstart, wlen, votes);
+  if (dir) *dir = tally_majority(&dt);
   if (letters < 3) return NULL;
   /* Japanese text mixes kana with Han: any real share of kana decides. */
   if (sc[S_KANA] * 10 >= sc[S_HAN] + sc[S_KANA] && sc[S_KANA] >= 2) sc[S_KANA] += sc[S_HAN];
@@ -275,3 +323,7 @@ const char *nd_guess_lang(const char *s, size_t len) {
     default: return NULL;
   }
 }
+
+const char *nd_guess_lang(const char *s, size_t len) { return guess(s, len, NULL); }
+
+const char *nd_guess_lang_dir(const char *s, size_t len, newsdoc_dir *dir) { return guess(s, len, dir); }

@@ -455,17 +455,27 @@ int nd_zipw_new(nd_zipw **out, long long mtime) {
   return 0;
 }
 
-/* zlib level 4 for deflated entries.  Writing the benchmark's 50 articles
- * (in-process CPU ms per article; total bytes of the 50 files):
+/* zlib level 3 for deflated entries.  Writing the benchmark's 50 articles
+ * with libzip's full-size state (in-process CPU ms per article; total
+ * bytes of the 50 files):
  *   level        6      5      4      3      1
  *   write epub   1.00   0.91   0.81   0.76   0.72
  *   write docx   0.97   0.79   0.73   0.63   0.59
  *   epub bytes   648 K  +0.6%  +2.1%  +5.0%  +9.9%
  *   docx bytes   483 K  +3.8%  +9.8%  +12%   +25%
  * (level 9 before that: 1.6 times level 6's time for 2.5% fewer bytes).
- * Level 4 is where the time drops most for the bytes: 15% (EPUB) and 24%
- * (DOCX) less than 6 for 2% and 10% more, about a kilobyte a DOCX. */
-#define ND_ZIPW_LEVEL 4
+ * Then with each part's state sized to it (zpart_start), deflate alone,
+ * best CPU ms per article over the parts of 40 articles, and the deflated
+ * share of the parts' bytes:
+ *   level        6      4      3      2      1
+ *   epub         0.71   0.55   0.48   0.45   0.43
+ *   docx         0.66   0.47   0.38   0.34   0.34
+ *   epub share   34.6%  35.5%  36.5%  37.4%  38.7%
+ *   docx share   13.9%  15.4%  15.8%  16.7%  17.9%
+ * Level 3 (zlib's fast matcher with its longest lazy chain) is the knee:
+ * 13% (EPUB) and 19% (DOCX) less deflating than level 4 for 3% more
+ * bytes, a few hundred bytes an article. */
+#define ND_ZIPW_LEVEL 3
 
 /* Adds source s (taken over, also on failure) as entry name, with the
  * writer's time; method < 0 leaves the compression to the source. */
@@ -481,10 +491,23 @@ static int zipw_add_source(nd_zipw *w, const char *name, zip_source_t *s, int me
   return 0;
 }
 
+static int zipw_add_part(nd_zipw *w, const char *name, nd_zpart *p, int own);
+
 int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store) {
+  if (!store) {
+    /* deflated here rather than by libzip, with a state sized to the part
+     * (see zpart_start) */
+    nd_zpart p = ND_ZPART_INIT;
+    int rc = nd_zpart_put(&p, data, len);
+    if (rc) {
+      nd_zpart_free(&p);
+      return rc;
+    }
+    return zipw_add_part(w, name, &p, 1);
+  }
   zip_source_t *s = zip_source_buffer(w->za, len ? data : "", len, 0);
   if (!s) return nd_oom("zip writer");
-  return zipw_add_source(w, name, s, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : ND_ZIPW_LEVEL);
+  return zipw_add_source(w, name, s, ZIP_CM_STORE, 0);
 }
 
 /* ---- parts deflated ahead of time ---------------------------------------------- */
@@ -518,39 +541,85 @@ static int zpart_run(nd_zpart *p, int flush) {
   }
 }
 
-int nd_zpart_put(nd_zpart *p, const void *data, size_t len) {
-  if (!p->strm) {
-    if (p->size || p->z.len) return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: part already finished");
-    z_stream *zs = nd_calloc(1, sizeof *zs);
-    if (!zs) return nd_oom("zip writer: deflate");
-    zs->zalloc = z_alloc;
-    zs->zfree = z_free;
-    /* libzip's parameters (zip_algorithm_deflate.c) at nd_zipw_add's
-     * level, so that the bytes are the same as when libzip compresses the
-     * part itself */
-    int ret = deflateInit2(zs, ND_ZIPW_LEVEL, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY);
-    if (ret != Z_OK) {
-      nd_free(zs);
-      return ret == Z_MEM_ERROR ? nd_oom("zip writer: deflate")
-                                : newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: deflateInit2 failed (%d)", ret);
-    }
-    p->strm = zs;
-    p->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+/* A part is deflated at the end, with a state sized to it, while it is
+ * at most this long; past it, as it comes, with libzip's parameters. */
+#define ND_ZPART_DEFER 32768
+
+/* Starts the deflate stream for a part of `hint` bytes (0: unknown, or
+ * larger than ND_ZPART_DEFER).  Unknown: libzip's parameters
+ * (zip_algorithm_deflate.c: window 2^15, memLevel 9, 400 KB to allocate
+ * and 128 KB of hash to clear).  Known: the smallest window that spans
+ * the part (2^9 at least) and a hash and symbol buffer to match (memLevel
+ * window bits - 6), the same bytes a full window would find, less the odd
+ * hash collision. */
+static int zpart_start(nd_zpart *p, size_t hint) {
+  int wbits = MAX_WBITS, mem = MAX_MEM_LEVEL;
+  if (hint) {
+    wbits = 9;
+    while (wbits < MAX_WBITS && ((size_t)1 << wbits) < hint) wbits++;
+    mem = wbits - 6;
   }
+  z_stream *zs = nd_calloc(1, sizeof *zs);
+  if (!zs) return nd_oom("zip writer: deflate");
+  zs->zalloc = z_alloc;
+  zs->zfree = z_free;
+  int ret = deflateInit2(zs, ND_ZIPW_LEVEL, Z_DEFLATED, -wbits, mem, Z_DEFAULT_STRATEGY);
+  if (ret != Z_OK) {
+    nd_free(zs);
+    return ret == Z_MEM_ERROR ? nd_oom("zip writer: deflate")
+                              : newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: deflateInit2 failed (%d)", ret);
+  }
+  p->strm = zs;
+  return 0;
+}
+
+/* Deflates len bytes into the started stream. */
+static int zpart_feed(nd_zpart *p, const void *data, size_t len) {
   z_stream *zs = p->strm;
   const Bytef *d = data;
   while (len) {
     uInt n = len > 1u << 30 ? 1u << 30 : (uInt)len;
-    p->crc = (uint32_t)crc32(p->crc, d, n);
     zs->next_in = (Bytef *)d;
     zs->avail_in = n;
     int rc = zpart_run(p, Z_NO_FLUSH);
     if (rc) return rc;
-    p->size += n;
     d += n;
     len -= n;
   }
   return 0;
+}
+
+/* Starts the stream for the held bytes and what follows, and deflates the
+ * held bytes (hint: the part's whole size when it is known). */
+static int zpart_start_held(nd_zpart *p, size_t hint) {
+  int rc = zpart_start(p, hint);
+  if (!rc && p->raw.len) rc = zpart_feed(p, p->raw.data, p->raw.len);
+  nd_buf_free(&p->raw);
+  return rc;
+}
+
+int nd_zpart_put(nd_zpart *p, const void *data, size_t len) {
+  if (!p->strm && p->z.len)
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: part already finished");
+  if (!p->size) p->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+  for (size_t off = 0; off < len;) {
+    uInt n = len - off > 1u << 30 ? 1u << 30 : (uInt)(len - off);
+    p->crc = (uint32_t)crc32(p->crc, (const Bytef *)data + off, n);
+    off += n;
+  }
+  if (!p->strm) {
+    if (p->size + len <= ND_ZPART_DEFER) {
+      nd_buf_put(&p->raw, data, len);
+      if (p->raw.failed) return nd_oom("zip writer: deflate");
+      p->size += len;
+      return 0;
+    }
+    int rc = zpart_start_held(p, 0);
+    if (rc) return rc;
+  }
+  int rc = zpart_feed(p, data, len);
+  if (!rc) p->size += len;
+  return rc;
 }
 
 static void zpart_end(nd_zpart *p) {
@@ -562,6 +631,7 @@ static void zpart_end(nd_zpart *p) {
 
 void nd_zpart_free(nd_zpart *p) {
   zpart_end(p);
+  nd_buf_free(&p->raw);
   nd_buf_free(&p->z);
   p->size = 0;
 }
@@ -574,6 +644,7 @@ typedef struct zpart_src {
   nd_zpart *p;
   size_t pos;
   zip_error_t err;
+  nd_zpart own; /* the part, when the source owns it (p == &own) */
 } zpart_src;
 
 static zip_int64_t zpart_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd) {
@@ -616,6 +687,7 @@ static zip_int64_t zpart_cb(void *ud, void *data, zip_uint64_t len, zip_source_c
     return zip_error_to_data(&s->err, data, len);
   case ZIP_SOURCE_FREE:
     zip_error_fini(&s->err);
+    if (s->p == &s->own) nd_zpart_free(&s->own);
     nd_free(s);
     return 0;
   case ZIP_SOURCE_SUPPORTS:
@@ -628,11 +700,12 @@ static zip_int64_t zpart_cb(void *ud, void *data, zip_uint64_t len, zip_source_c
 }
 
 int nd_zpart_finish(nd_zpart *p) {
-  if (!p->strm && !p->size && !p->z.len) {
-    int rc = nd_zpart_put(p, "", 0); /* an empty part: still a deflate stream */
+  if (!p->strm) {
+    if (p->z.len) return 0; /* finished already */
+    if (!p->size) p->crc = (uint32_t)crc32(0L, Z_NULL, 0); /* an empty part: still a deflate stream */
+    int rc = zpart_start_held(p, p->size ? p->size : 1);
     if (rc) return rc;
   }
-  if (!p->strm) return 0;
   z_stream *zs = p->strm;
   zs->next_in = NULL;
   zs->avail_in = 0;
@@ -653,21 +726,33 @@ int nd_zpart_finish(nd_zpart *p) {
   return 0;
 }
 
-int nd_zipw_add_zpart(nd_zipw *w, const char *name, nd_zpart *p) {
+/* Adds part p (finishing it) as entry name; own: the source takes p over
+ * (copied, also on failure) and frees it. */
+static int zipw_add_part(nd_zipw *w, const char *name, nd_zpart *p, int own) {
   int rc = nd_zpart_finish(p);
-  if (rc) return rc;
-  zpart_src *us = nd_calloc(1, sizeof *us);
-  if (!us) return nd_oom("zip writer");
-  us->p = p;
+  zpart_src *us = rc ? NULL : nd_calloc(1, sizeof *us);
+  if (!us) {
+    if (own) nd_zpart_free(p);
+    return rc ? rc : nd_oom("zip writer");
+  }
+  if (own) {
+    us->own = *p;
+    us->p = &us->own;
+  } else {
+    us->p = p;
+  }
   zip_error_init(&us->err);
   zip_source_t *s = zip_source_function(w->za, zpart_cb, us);
   if (!s) {
     zip_error_fini(&us->err);
+    if (own) nd_zpart_free(&us->own);
     nd_free(us);
     return nd_oom("zip writer");
   }
   return zipw_add_source(w, name, s, -1, 0); /* the source says it is deflated */
 }
+
+int nd_zipw_add_zpart(nd_zipw *w, const char *name, nd_zpart *p) { return zipw_add_part(w, name, p, 0); }
 
 int nd_zipw_finish(nd_zipw *w, newsdoc_sink *sink) {
   int rc = 0;

@@ -69,3 +69,40 @@ Test(lang, agrees_with_ubidi) {
     cr_assert_eq(nd_text_dir(samples[i], strlen(samples[i])), want, "sample %zu", i);
   }
 }
+
+/* nd_guess_lang_dir (one pass) gives what nd_guess_lang and
+ * nd_text_majority_dir give separately: isolates, marks, digits, Latin
+ * islands, Persian/Urdu letters, text with too few letters, empty text. */
+Test(lang, guess_lang_dir_agrees) {
+  const char *samples[] = {
+      "يُعتبر التعاون العسكري بين موريتانيا والولايات المتحدة",
+      "همکاری نظامی میان ایران و کشورهای همسایه",
+      "پاکستان کے وزیر اعظم نے آج ایک اہم اجلاس کی صدارت کی",
+      "שיתוף הפעולה הצבאי בין ישראל",
+      "The military cooperation between the two countries",
+      "Apple و MicroLED في شركة كبيرة جدا",
+      "مرحبا, this is mostly English text",
+      "ab אב",
+      "abc \u2067مرحبا بكم في كل مكان هنا\u2069 de",
+      "\u2066English words inside an isolate\u2069 نص",
+      "\u2069\u2069 نص \u2068 abc",
+      "...",
+      "",
+      "12 - 3",
+      "١٢٣ abc",
+      "Военное сотрудничество между двумя странами",
+      "ـــ ب",
+  };
+  for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+    size_t n = strlen(samples[i]);
+    newsdoc_dir d = (newsdoc_dir)-1;
+    const char *lang = nd_guess_lang_dir(samples[i], n, &d);
+    const char *want = nd_guess_lang(samples[i], n);
+    cr_assert_eq(d, nd_text_majority_dir(samples[i], n), "sample %zu", i);
+    if (want) cr_assert_str_eq(lang, want, "sample %zu", i);
+    else cr_assert_null(lang, "sample %zu", i);
+  }
+  newsdoc_dir d = NEWSDOC_DIR_LTR;
+  cr_assert_null(nd_guess_lang_dir(NULL, 0, &d));
+  cr_assert_eq(d, NEWSDOC_DIR_UNSET);
+}

@@ -1000,8 +1000,7 @@ int nd_text_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *c
   r.n = text.len;
   if ((rc = newsdoc_doc_new(&r.doc))) goto done;
   /* the document's language and direction, from all of its letters */
-  r.doc_lang = nd_guess_lang(r.s, r.n);
-  r.doc_dir = nd_text_majority_dir(r.s, r.n);
+  r.doc_lang = nd_guess_lang_dir(r.s, r.n, &r.doc_dir);
   if (r.doc_lang && (rc = newsdoc_meta_set(r.doc, NEWSDOC_META_LANG, r.doc_lang, strlen(r.doc_lang)))) goto done;
   if (r.doc_dir != NEWSDOC_DIR_UNSET && (rc = newsdoc_doc_set_dir(r.doc, r.doc_dir))) goto done;
   if ((rc = split_lines(&r))) goto done;
