@@ -834,6 +834,8 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
   char fch = 0;
   size_t flen = 0;
   size_t i = 0;
+  /* the body is the source less the definitions: one allocation */
+  if (nd_buf_reserve(body, len)) return nd_oom("markdown: footnotes");
   while (i < len) {
     const char *nl = memchr(src + i, '\n', len - i);
     size_t le = nl ? (size_t)(nl - src) : len;
