@@ -138,8 +138,9 @@ static void scan_span(const unsigned char *u, size_t len, size_t *pi, size_t end
  * U+0600-U+06FF outside three intervals as R (the intervals hold every one
  * of them that is not R or that the escaper changes, from ICU), the other
  * two-byte characters one by one from the table; ESC is set for the ASCII
- * that fill_low() marks.  Three- and four-byte sequences and invalid
- * bytes send the block to scan_span(). */
+ * that fill_low() marks.  Where a block meets a three- or four-byte
+ * sequence or an invalid byte, that character goes through scan_span()
+ * and the next block starts after it. */
 static struct {
   int on;
   unsigned char lo[3][32], wid[3][32]; /* the same in every lane */
