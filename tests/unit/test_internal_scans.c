@@ -231,3 +231,26 @@ Test(scans, bidi_scan_every_length_and_split) {
   for (size_t from = 0; from < 40; from++)
     for (size_t len = 0; from + len <= n; len++) check_bidi(text + from, len);
 }
+
+/* ---- escaping ---- */
+
+static void check_escape(const char *buf, size_t len) {
+  char *s = malloc(len ? len : 1);
+  memcpy(s, buf, len);
+  nd_buf a = ND_BUF_INIT, b = ND_BUF_INIT;
+  nd_xml_escape_quot(&a, s, len);
+  nd_html_escape_quot(&b, s, len);
+  cr_assert(!a.failed && !b.failed);
+  cr_assert_eq(a.len, b.len, "nd_html_escape_quot wrote %zu bytes, nd_xml_escape_quot %zu (input %zu)", b.len, a.len,
+               len);
+  cr_assert(!a.len || !memcmp(a.data, b.data, a.len), "nd_html_escape_quot differs from nd_xml_escape_quot (input %zu)",
+            len);
+  nd_buf_free(&a);
+  nd_buf_free(&b);
+  free(s);
+}
+
+Test(scans, escape_matches_the_escaper) {
+  static char buf[4096];
+  for (int it = 0; it < 60000; it++) check_escape(buf, make(buf, sizeof buf, pieces_count()));
+}

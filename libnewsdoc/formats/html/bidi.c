@@ -317,6 +317,73 @@ int nd_html_bidi_scan(const char *s, size_t len, size_t *ltr, size_t *rtl) {
   return (esc & ND_BIDI_ESC) != 0;
 }
 
+#if ND_AVX2
+/* The lanes of the 32 bytes at u[i] (i >= 1; u[i - 1] ends a character
+ * already written or is the lead of the sequence at u[i]) that the
+ * escaper might not copy as they are: all but printable ASCII other than
+ * & < > " (TAB and LF too) and well-formed two-byte sequences other than
+ * the C1 controls. */
+static inline ND_TARGET_AVX2 unsigned esc_block(const unsigned char *u, size_t i) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
+  __m256i p = _mm256_loadu_si256((const __m256i *)(u + i - 1));
+  __m256i trail;
+  unsigned bad = nd_avx2_pairs(v, p, ND_K(ND_KFF), &trail);
+  __m256i t = _mm256_sub_epi8(v, ND_K(ND_K09));
+  __m256i ctl = _mm256_andnot_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(t, ND_K(ND_K01)), t),
+                                    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ND_K(ND_K1F)), v));
+  __m256i e = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, ND_K(ND_K04)), ND_K(ND_K26)),
+                              _mm256_cmpeq_epi8(_mm256_or_si256(v, ND_K(ND_K02)), ND_K(ND_K3E)));
+  e = _mm256_or_si256(_mm256_or_si256(e, ctl), _mm256_cmpeq_epi8(v, ND_K(ND_K7F)));
+  /* C2 80..C2 9F: a trail byte below A0 (not E0 | v) after C2 (C0 | 2) */
+  __m256i c1 = _mm256_and_si256(_mm256_cmpeq_epi8(p, _mm256_or_si256(ND_K(ND_KC0), ND_K(ND_K02))),
+                                _mm256_cmpeq_epi8(_mm256_and_si256(v, ND_K(ND_KE0)), ND_K(ND_K80)));
+  return bad | (unsigned)_mm256_movemask_epi8(_mm256_or_si256(e, c1));
+}
+
+/* The blocks of nd_html_escape_quot() from s[*pi] (>= 1): runs copied,
+ * the characters the escaper might change through it, one at a time.
+ * *pi ends where the escaper is to take the rest. */
+static ND_TARGET_AVX2 void esc_blocks(nd_buf *b, const char *s, size_t len, size_t *pi) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = *pi, from = i; /* s[from..i) is to be copied */
+  int after_block = 0;      /* then u[i - 1] may be a lead not written yet */
+  while (len - i >= 32) {
+    unsigned bad = esc_block(u, i);
+    if (!bad) {
+      i += 32;
+      after_block = 1;
+      continue;
+    }
+    size_t q = i + (size_t)__builtin_ctz(bad);
+    if ((q > i || after_block) && (u[q - 1] & 0xE0) == 0xC0) q--;
+    nd_buf_put(b, s + from, q - from);
+    i = q;
+    (void)nd_utf8_next(s, len, &i); /* one character, as the escaper takes it */
+    nd_xml_escape_quot(b, s + q, i - q);
+    from = i;
+    after_block = 0;
+  }
+  if (after_block && (u[i - 1] & 0xE0) == 0xC0) i--;
+  nd_buf_put(b, s + from, i - from);
+  *pi = i;
+}
+#endif
+
+void nd_html_escape_quot(nd_buf *b, const char *s, size_t len) {
+  size_t i = 0;
+#if ND_AVX2
+  if (len >= 64) {
+    pthread_once(&bv_once, bv_init);
+    if (bv.on) {
+      (void)nd_utf8_next(s, len, &i); /* the blocks need s[i - 1] */
+      nd_xml_escape_quot(b, s, i);
+      esc_blocks(b, s, len, &i);
+    }
+  }
+#endif
+  nd_xml_escape_quot(b, s + i, len - i);
+}
+
 void nd_html_bidi_count(const char *s, size_t len, size_t *ltr, size_t *rtl) { (void)nd_html_bidi_scan(s, len, ltr, rtl); }
 
 int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir opp, size_t *start, size_t *end,
