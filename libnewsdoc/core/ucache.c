@@ -212,15 +212,13 @@ static ND_TARGET_AVX2 int nfc_blocks(const char *s, size_t len, size_t *pi, unsi
     }
     /* the lanes before the first bad one passed: its character (from its
      * lead when that is the lane before) through nfc_span() */
-    size_t q = i + (size_t)__builtin_ctz(bad);
-    if ((q > i || after_block) && (u[q - 1] & 0xE0) == 0xC0) q--;
+    size_t q = nd_block_stop(u, i, i, bad, after_block);
     if (q > i) *prev_ccc = 0;
     i = q;
     if (!nfc_span(s, len, &i, q + 1, prev_ccc)) return 0;
     after_block = 0;
   }
-  if (after_block && (u[i - 1] & 0xE0) == 0xC0) i--;
-  *pi = i;
+  *pi = nd_block_end(u, i, after_block);
   return 1;
 }
 #endif

@@ -105,6 +105,21 @@ static inline ND_TARGET_AVX2 __m256i nd_avx2_arabic_in(__m256i v, __m256i p, con
                          _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(d1, wid[1]), d1),
                                          _mm256_cmpeq_epi8(_mm256_min_epu8(d2, wid[2]), d2)));
 }
+/* Where a block at u[at] stops: at the character of its first lane in
+ * `bad`, from that character's lead when the lead is the byte before (and
+ * was not handled yet: it is in the block, at or after i, or the block
+ * follows one that passed whole). */
+static inline size_t nd_block_stop(const unsigned char *u, size_t at, size_t i, unsigned bad, int after_block) {
+  size_t q = at + (size_t)__builtin_ctz(bad);
+  if ((q > i || after_block) && (u[q - 1] & 0xE0) == 0xC0) q--;
+  return q;
+}
+
+/* Where the loops a character at a time take over after the blocks: i,
+ * or the lead before it when the last block that passed ended in one. */
+static inline size_t nd_block_end(const unsigned char *u, size_t i, int after_block) {
+  return after_block && (u[i - 1] & 0xE0) == 0xC0 ? i - 1 : i;
+}
 #else
 #define ND_AVX2 0
 #endif

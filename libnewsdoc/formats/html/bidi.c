@@ -275,16 +275,14 @@ static ND_TARGET_AVX2 void bidi_blocks(const unsigned char *u, size_t len, size_
     }
     /* the lanes before the first bad one are counted: its character
      * (from its lead when that is the lane before) through scan_span() */
-    size_t q = at + (size_t)__builtin_ctz(bad);
-    if ((q > i || after_block) && (u[q - 1] & 0xE0) == 0xC0) q--;
+    size_t q = nd_block_stop(u, at, i, bad, after_block);
     i = q;
     scan_span(u, len, &i, q + 1, low, ltr, rtl, esc);
     after_block = 0;
   }
   bv_flush(&st, ltr, rtl);
   if (_mm256_movemask_epi8(st.esc)) *esc |= ND_BIDI_ESC;
-  if (after_block && (u[i - 1] & 0xE0) == 0xC0) i--;
-  *pi = i;
+  *pi = nd_block_end(u, i, after_block);
 }
 #endif
 
@@ -354,8 +352,7 @@ static ND_TARGET_AVX2 void esc_blocks(nd_buf *b, const char *s, size_t len, size
       after_block = 1;
       continue;
     }
-    size_t q = i + (size_t)__builtin_ctz(bad);
-    if ((q > i || after_block) && (u[q - 1] & 0xE0) == 0xC0) q--;
+    size_t q = nd_block_stop(u, i, i, bad, after_block);
     nd_buf_put(b, s + from, q - from);
     i = q;
     (void)nd_utf8_next(s, len, &i); /* one character, as the escaper takes it */
@@ -363,7 +360,7 @@ static ND_TARGET_AVX2 void esc_blocks(nd_buf *b, const char *s, size_t len, size
     from = i;
     after_block = 0;
   }
-  if (after_block && (u[i - 1] & 0xE0) == 0xC0) i--;
+  i = nd_block_end(u, i, after_block);
   nd_buf_put(b, s + from, i - from);
   *pi = i;
 }
