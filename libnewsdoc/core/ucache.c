@@ -36,16 +36,20 @@ const nd_ucp *nd_ucache_fill(size_t block) {
   return nd_ucache_table;
 }
 
-int nd_nfc_quick(const char *s, size_t len) {
+/* The quick check character by character from s[*i] while *i < stop (the
+ * last character may end past stop): 0 as soon as a character is not
+ * NFC_QC=Yes, marks are out of canonical order or a sequence is invalid;
+ * *prev_ccc carries the combining class of the last character. */
+static int nfc_span(const char *s, size_t len, size_t *pi, size_t stop, unsigned *pprev) {
   const unsigned char *u = (const unsigned char *)s;
-  unsigned prev_ccc = 0;
-  size_t i = 0;
-  while (i < len) {
+  unsigned prev_ccc = *pprev;
+  size_t i = *pi;
+  while (i < stop) {
     if (u[i] < 0x80) {
       /* ASCII: NFC_QC=Yes, ccc 0; eight bytes at a time */
       i++;
       prev_ccc = 0;
-      for (uint64_t w; i + 8 <= len; i += 8) {
+      for (uint64_t w; i + 8 <= len && i < stop; i += 8) {
         memcpy(&w, u + i, 8);
         if (w & 0x8080808080808080ull) break;
       }
@@ -53,7 +57,7 @@ int nd_nfc_quick(const char *s, size_t len) {
     }
     /* Arabic, Hebrew or Persian words: two-byte letters (NFC_QC=Yes,
      * ccc 0) and single ASCII bytes in a tight loop */
-    while (i + 1 < len) {
+    while (i + 1 < len && i < stop) {
       unsigned a = u[i], b = u[i + 1];
       if (a < 0x80) {
         i++;
@@ -66,7 +70,7 @@ int nd_nfc_quick(const char *s, size_t len) {
       prev_ccc = 0;
       i += 2;
     }
-    if (i >= len) break;
+    if (i >= len || i >= stop) break;
     if (u[i] < 0x80) continue;
     size_t at = i;
     uint32_t cp = nd_ucp_next(s, len, &i);
@@ -84,5 +88,149 @@ int nd_nfc_quick(const char *s, size_t len) {
     if (ccc && prev_ccc > ccc) return 0;
     prev_ccc = ccc;
   }
+  *pi = i;
+  *pprev = prev_ccc;
   return 1;
+}
+
+#if ND_AVX2
+_Alignas(32) unsigned char nd_avx2_kb[ND_KN][32];
+static int have_avx2;
+static pthread_once_t avx2_once = PTHREAD_ONCE_INIT;
+
+static void avx2_init(void) {
+  static const unsigned char k[ND_KN] = {0x80, 0xC0, 0xE0, 0xFE, 0xFC, 0xD8, 0x3F, 0x01, 0x02, 0x04,
+                                         0x09, 0x19, 0x1F, 0x20, 0x26, 0x3E, 0x61, 0x7F, 0xFF};
+  for (int j = 0; j < ND_KN; j++) memset(nd_avx2_kb[j], k[j], 32);
+  __builtin_cpu_init();
+  have_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+}
+#endif
+
+int nd_have_avx2(void) {
+#if ND_AVX2
+  pthread_once(&avx2_once, avx2_init);
+  return have_avx2;
+#else
+  return 0;
+#endif
+}
+
+void nd_runs3(const unsigned char in[256], unsigned char lo[3], unsigned char wid[3]) {
+  unsigned l[256], h[256], n = 0;
+  for (unsigned k = 0; k < 256; k++) {
+    if (!in[k]) continue;
+    if (n && h[n - 1] + 1 == k) h[n - 1] = k;
+    else { l[n] = h[n] = k; n++; }
+  }
+  while (n > 3) {
+    unsigned best = 0;
+    for (unsigned j = 1; j + 1 < n; j++)
+      if (l[j + 1] - h[j] < l[best + 1] - h[best]) best = j;
+    h[best] = h[best + 1];
+    memmove(l + best + 1, l + best + 2, (n - best - 2) * sizeof *l);
+    memmove(h + best + 1, h + best + 2, (n - best - 2) * sizeof *h);
+    n--;
+  }
+  for (unsigned j = 0; j < 3; j++) {
+    lo[j] = (unsigned char)(j < n ? l[j] : 0xFF);
+    wid[j] = (unsigned char)(j < n ? h[j] - l[j] : 0);
+  }
+}
+
+#if ND_AVX2
+/* 32 bytes at a time: a block passes when it holds only ASCII and
+ * well-formed two-byte sequences whose characters are certainly
+ * NFC_QC=Yes with ccc 0: those of the leads C2..latin_max when ICU says
+ * all of theirs are, and those of U+0600-U+06FF (leads D8..DB) outside
+ * three intervals that hold every one that is not.  Anything else
+ * (marks, three- and four-byte sequences, other scripts) goes character
+ * by character through nfc_span(). */
+static struct {
+  int on;
+  unsigned char lat[32], lo[3][32], wid[3][32]; /* the same in every lane */
+} nfcv;
+static pthread_once_t nfcv_once = PTHREAD_ONCE_INIT;
+
+static int nfc_safe(UChar32 c) {
+  return u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(c) == 0;
+}
+
+static void nfcv_init(void) {
+  if (!(nfcv.on = nd_have_avx2())) return;
+  /* leads C2.. whose 64 characters are all safe (U+0080-U+02FF at most) */
+  unsigned lead = 0xC2;
+  for (int all = 1; all && lead <= 0xCB; lead += all) {
+    for (UChar32 c = (UChar32)((lead & 0x1F) << 6); all && c < (UChar32)(((lead & 0x1F) + 1) << 6); c++)
+      all = nfc_safe(c);
+  }
+  memset(nfcv.lat, lead > 0xC2 ? (int)lead - 1 : 0, 32);
+  unsigned char unsafe[256], lo[3], wid[3];
+  for (unsigned k = 0; k < 256; k++) unsafe[k] = !nfc_safe((UChar32)(0x600 + k));
+  nd_runs3(unsafe, lo, wid);
+  for (int j = 0; j < 3; j++) {
+    memset(nfcv.lo[j], lo[j], 32);
+    memset(nfcv.wid[j], wid[j], 32);
+  }
+}
+
+/* The lanes of the 32 bytes at u[i] (i >= 1; u[i - 1] ends a character
+ * already checked or is the lead of the sequence at u[i]) that do not
+ * certainly pass, as a bit mask: 0 when the whole block does. */
+static inline ND_TARGET_AVX2 unsigned nfc_block(const unsigned char *u, size_t i, __m256i lat, const __m256i *lo,
+                                                const __m256i *wid) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
+  __m256i p = _mm256_loadu_si256((const __m256i *)(u + i - 1));
+  if (!_mm256_movemask_epi8(_mm256_or_si256(v, p))) return 0; /* ASCII */
+  __m256i trail, ar;
+  unsigned bad = nd_avx2_pairs(v, p, ND_K(ND_KFF), &trail);
+  __m256i in = nd_avx2_arabic_in(v, p, lo, wid, &ar);
+  /* the lead of each trail byte (p) is C2..lat, or D8..DB outside the intervals */
+  __m256i ok = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(p, lat), p), _mm256_andnot_si256(in, ar));
+  return bad | (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(ok, trail));
+}
+
+/* Blocks from u[*pi] (>= 1) while 32 bytes are left, the character where
+ * a block fails through nfc_span(); 0 when that finds s is not certainly
+ * NFC.  *pi ends at a character boundary. */
+static ND_TARGET_AVX2 int nfc_blocks(const char *s, size_t len, size_t *pi, unsigned *prev_ccc) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = *pi;
+  __m256i lat = _mm256_loadu_si256((const __m256i *)nfcv.lat), lo[3], wid[3];
+  for (int j = 0; j < 3; j++) {
+    lo[j] = _mm256_loadu_si256((const __m256i *)nfcv.lo[j]);
+    wid[j] = _mm256_loadu_si256((const __m256i *)nfcv.wid[j]);
+  }
+  int after_block = 0; /* then u[i - 1] may be a lead not checked yet */
+  while (len - i >= 32) {
+    unsigned bad = nfc_block(u, i, lat, lo, wid);
+    if (!bad) {
+      i += 32;
+      *prev_ccc = 0;
+      after_block = 1;
+      continue;
+    }
+    /* the lanes before the first bad one passed: its character (from its
+     * lead when that is the lane before) through nfc_span() */
+    size_t q = nd_block_stop(u, i, i, bad, after_block);
+    if (q > i) *prev_ccc = 0;
+    i = q;
+    if (!nfc_span(s, len, &i, q + 1, prev_ccc)) return 0;
+    after_block = 0;
+  }
+  *pi = nd_block_end(u, i, after_block);
+  return 1;
+}
+#endif
+
+int nd_nfc_quick(const char *s, size_t len) {
+  unsigned prev_ccc = 0;
+  size_t i = 0;
+#if ND_AVX2
+  if (len >= 128) {
+    pthread_once(&nfcv_once, nfcv_init);
+    if (nfcv.on && (!nfc_span(s, len, &i, 1, &prev_ccc) || !nfc_blocks(s, len, &i, &prev_ccc))) return 0;
+  }
+#endif
+  return nfc_span(s, len, &i, len, &prev_ccc);
 }

@@ -33,6 +33,10 @@ int nd_html_bidi_scan(const char *s, size_t len, size_t *ltr, size_t *rtl);
 int nd_html_bidi_next_run(const char *s, size_t len, size_t from, newsdoc_dir opp, size_t *start, size_t *end,
                           int *esc_before, int *esc_run);
 
+/* What nd_xml_escape_quot() writes, the runs it would copy copied as
+ * they are. */
+void nd_html_escape_quot(nd_buf *b, const char *s, size_t len);
+
 /* Whether a URL is unsafe as a live link or image source: javascript:,
  * vbscript:, file:, data: other than data:image/(png|jpeg|gif|webp). */
 int nd_html_url_unsafe(const char *url);

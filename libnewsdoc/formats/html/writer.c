@@ -71,7 +71,7 @@ static void cr(nd_buf *b) {
 }
 
 /* Text as cmark escapes it: & < > and " (the last through &quot;). */
-static void esc_text(nd_buf *b, const char *s, size_t len) { nd_xml_escape_quot(b, s, len); }
+static void esc_text(nd_buf *b, const char *s, size_t len) { nd_html_escape_quot(b, s, len); }
 
 static void esc_attr(nd_buf *b, const char *s) { nd_xml_escape_attr(b, s, strlen(s)); }
 

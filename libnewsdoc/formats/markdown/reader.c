@@ -834,6 +834,10 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
   char fch = 0;
   size_t flen = 0;
   size_t i = 0;
+  /* the body is the source less the definitions: one allocation, the
+   * lines between definitions copied a run at a time */
+  if (nd_buf_reserve(body, len)) return nd_oom("markdown: footnotes");
+  size_t run = 0;
   while (i < len) {
     const char *nl = memchr(src + i, '\n', len - i);
     size_t le = nl ? (size_t)(nl - src) : len;
@@ -884,13 +888,15 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
         break;
       }
       d->content_len = notes->len - d->content_off;
+      nd_buf_put(body, src + run, line - src - run);
       nd_buf_putc(body, '\n'); /* keeps the blocks around it apart */
+      run = next;
       i = next;
       continue;
     }
-    nd_buf_put(body, line, next - i);
     i = next;
   }
+  nd_buf_put(body, src + run, len - run);
   if (body->failed || notes->failed) { nd_free(defs); return nd_oom("markdown: footnotes"); }
   *defs_out = defs;
   *ndefs_out = ndefs;

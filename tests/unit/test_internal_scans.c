@@ -1,0 +1,256 @@
+/* The fast scans against plain references: nd_nfc_quick (core/ucache.c)
+ * against the quick check done a character at a time with ICU (and
+ * against unorm2_isNormalized: "certainly NFC" must be NFC), and the html
+ * writer's nd_html_bidi_scan against u_charDirection per character and
+ * the escaper's rules.  Random strings made of Arabic letters, marks out
+ * of canonical order, Latin, three- and four-byte characters, controls,
+ * invalid and truncated sequences, at every length and alignment, in
+ * buffers of their exact size (so that a sanitizer sees any read past
+ * the end). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#include "internal.h"
+#include "core/ucache.h"
+#include "formats/html/html.h"
+
+static const char *const PIECES[] = {
+    /* Arabic letters (the common case), Persian, the Arabic comma, digits */
+    "\xd8\xa7", "\xd9\x84", "\xd9\x85", "\xd8\xaa", "\xd9\x8a", "\xd8\xa9", "\xdb\x8c", "\xda\xa9", "\xd9\xbe",
+    "\xd8\x8c", "\xd9\xa3", "\xdb\xb1", "\xd8\x80", "\xd8\x88", "\xdb\xbf", "\xd9\xad",
+    /* marks: shadda, fatha, tanwin, maddah/hamza above/below (NFC_QC=Maybe), superscript alef, small high */
+    "\xd9\x91", "\xd9\x8e", "\xd9\x8b", "\xd9\x93", "\xd9\x94", "\xd9\x95", "\xd9\xb0", "\xdb\x96", "\xd8\x90",
+    "\xd9\x91\xd9\x8e", "\xd9\x8e\xd9\x91", "\xd8\xa7\xd9\x93", "\xd9\x88\xd9\x94",
+    /* Hebrew, Greek, Cyrillic, Latin-1, Latin with combining marks, an NFC_QC=No character */
+    "\xd7\x90", "\xd6\xb0", "\xd6\xb8", "\xce\xb1", "\xd0\x96", "\xc3\xa9", "e\xcc\x81", "\xcc\x81\xcc\xa7",
+    "\xcc\xa7\xcc\x81", "\xcd\x80", "\xcd\xb4", "\xc2\xab", "\xc2\xbb", "\xc2\xa0", "\xc2\x85", "\xc2\x9f",
+    "\xcb\xbf", "\xdf\xbf",
+    /* ASCII: letters at the edges of the ranges, what the escaper changes */
+    " ", " ", " ", "a", "z", "A", "Z", "@", "[", "`", "{", "1", ".", "&", "<", ">", "\"", "'", "\n", "\t",
+    "\r", "\x01", "\x1f", "\x7f",
+    /* three and four bytes: quotes, ZWNJ, RLM, isolates, U+FFFD, an emoji */
+    "\xe2\x80\x9c", "\xe2\x80\x8c", "\xe2\x80\x8f", "\xe2\x81\xa6", "\xef\xbf\xbd", "\xef\xbb\xbf",
+    "\xf0\x9f\x98\x80",
+    /* invalid: overlong, lone leads and trails, surrogates, noncharacters, out of range */
+    "\xc0\x80", "\xc1\xbf", "\xc0\xa1", "\xc2", "\xd8", "\xdf", "\xe0\x80", "\xe2\x80", "\xed\xa0\x80",
+    "\xef\xbf\xbe", "\xef\xbf\xbf", "\xf4\x90\x80\x80", "\xf0\x9f", "\xff", "\xfe", "\x80", "\xbf",
+};
+#define NPIECES (sizeof PIECES / sizeof *PIECES)
+#define NCOMMON 16 /* the first pieces: Arabic letters */
+
+static unsigned long long g_rand = 88172645463325252ull;
+static unsigned rnd(unsigned n) {
+  g_rand ^= g_rand << 13;
+  g_rand ^= g_rand >> 7;
+  g_rand ^= g_rand << 17;
+  return (unsigned)(g_rand % n);
+}
+
+/* A random string of `pieces` pieces; mostly Arabic and spaces, sometimes
+ * anything; sometimes cut anywhere. */
+static size_t make(char *buf, size_t cap, unsigned pieces) {
+  size_t len = 0;
+  unsigned mode = rnd(4);
+  for (unsigned j = 0; j < pieces; j++) {
+    unsigned q;
+    if (mode == 0) q = rnd(NPIECES);
+    else if (rnd(10) < 8) q = rnd(10) < 8 ? rnd(NCOMMON) : NPIECES; /* a letter or a space */
+    else q = rnd(NPIECES);
+    const char *p = q < NPIECES ? PIECES[q] : " ";
+    size_t l = strlen(p);
+    if (len + l > cap) break;
+    memcpy(buf + len, p, l);
+    len += l;
+  }
+  if (len && rnd(5) == 0) len -= rnd((unsigned)len < 4 ? (unsigned)len : 4);
+  return len;
+}
+
+static unsigned pieces_count(void) {
+  switch (rnd(4)) {
+  case 0: return rnd(8);
+  case 1: return 4 + rnd(24);
+  case 2: return rnd(120);
+  default: return rnd(600);
+  }
+}
+
+/* ---- NFC quick check ---- */
+
+/* The quick check a character at a time, straight from ICU. */
+static int nfc_quick_ref(const char *s, size_t len) {
+  unsigned prev = 0;
+  size_t i = 0;
+  while (i < len) {
+    size_t at = i;
+    uint32_t cp = nd_utf8_next(s, len, &i);
+    if (cp == 0xFFFD && i - at != 3) return 0; /* invalid */
+    if (u_getIntPropertyValue((UChar32)cp, UCHAR_NFC_QUICK_CHECK) != UNORM_YES) return 0;
+    unsigned ccc = u_getCombiningClass((UChar32)cp);
+    if (ccc && prev > ccc) return 0;
+    prev = ccc;
+  }
+  return 1;
+}
+
+static int icu_is_nfc(const char *s, size_t len) {
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n = 0;
+  u_strFromUTF8(NULL, 0, &n, s, (int32_t)len, &st);
+  if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st)) return -1; /* invalid */
+  UChar *u = malloc(((size_t)n + 1) * sizeof *u);
+  st = U_ZERO_ERROR;
+  u_strFromUTF8(u, n + 1, NULL, s, (int32_t)len, &st);
+  cr_assert(U_SUCCESS(st));
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+  UBool yes = unorm2_isNormalized(nfc, u, n, &st);
+  cr_assert(U_SUCCESS(st));
+  free(u);
+  return yes ? 1 : 0;
+}
+
+static void check_nfc(const char *buf, size_t len, int *certain) {
+  char *s = malloc(len ? len : 1); /* exactly len bytes */
+  memcpy(s, buf, len);
+  int got = nd_nfc_quick(s, len), want = nfc_quick_ref(s, len);
+  if (got != want) {
+    char hex[3 * 64 + 1] = "";
+    for (size_t k = 0; k < len && k < 64; k++) sprintf(hex + 3 * k, "%02x ", (unsigned char)s[k]);
+    cr_assert_fail("nd_nfc_quick %d, character by character %d, len %zu: %s", got, want, len, hex);
+  }
+  if (got) {
+    cr_assert_eq(icu_is_nfc(s, len), 1, "nd_nfc_quick says certainly NFC, ICU says not (len %zu)", len);
+    (*certain)++;
+  }
+  free(s);
+}
+
+Test(scans, nfc_quick_matches_character_by_character) {
+  static char buf[4096];
+  int certain = 0;
+  for (int it = 0; it < 60000; it++) check_nfc(buf, make(buf, sizeof buf, pieces_count()), &certain);
+  cr_assert_gt(certain, 5000, "too few strings certainly NFC (%d): the test does not reach the fast path", certain);
+}
+
+Test(scans, nfc_quick_marks_out_of_order_anywhere) {
+  /* shadda + fatha is NFC, fatha + shadda is not (ccc 33 > 30): at every
+   * offset of a long Arabic text, and with U+0653..U+0655 after alef (they
+   * compose: not certainly NFC) */
+  const char *bad[] = {"\xd9\x91\xd9\x8e", "\xd8\xa7\xd9\x93", "\xd8\xa7\xd9\x94", "\xd8\xa7\xd9\x95", "\xd9\x8e\xd9\x8f\xd9\x8e\xd9\x91",
+                       "e\xcc\x81", "\xcd\x80", "\xe2\x80", "\xd8"};
+  const char *good[] = {"\xd9\x8e\xd9\x91", "\xd9\x85\xd9\x8e", "\xc2\xab", "\xe2\x80\x9c"};
+  char text[300];
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    for (size_t at = 0; at < 200; at++) {
+      size_t len = 0;
+      for (; len + 2 <= at; len += 2) memcpy(text + len, "\xd9\x84", 2);
+      if (len < at) text[len++] = ' ';
+      size_t n = strlen(bad[k]);
+      memcpy(text + len, bad[k], n);
+      len += n;
+      size_t tail = at % 70;
+      for (size_t j = 0; j < tail; j++) text[len++] = j % 3 ? 'a' : ' ';
+      char *s = malloc(len);
+      memcpy(s, text, len);
+      /* the mark-only pieces are fine after a space; compare with the reference */
+      cr_assert_eq(nd_nfc_quick(s, len), nfc_quick_ref(s, len), "piece %zu at %zu", k, at);
+      free(s);
+    }
+  }
+  for (size_t k = 0; k < sizeof good / sizeof *good; k++) {
+    char t[400];
+    size_t len = 0;
+    for (int j = 0; j < 40; j++) { memcpy(t + len, "\xd9\x84\xd9\x85 ", 5); len += 5; }
+    memcpy(t + len, good[k], strlen(good[k]));
+    len += strlen(good[k]);
+    cr_assert_eq(nd_nfc_quick(t, len), 1, "good piece %zu", k);
+  }
+}
+
+/* ---- bidi scan ---- */
+
+static int ascii_esc(uint32_t c) {
+  return (c < 0x20 && c != '\t' && c != '\n') || c == '"' || c == '&' || c == '<' || c == '>';
+}
+
+/* Counts per character from u_charDirection; ESC for what the escaper
+ * changes (or the scan leaves to it): & < > " and controls, invalid
+ * sequences, four-byte sequences, U+FFFE/U+FFFF. */
+static int bidi_ref(const char *s, size_t len, size_t *l, size_t *r) {
+  int esc = 0;
+  size_t i = 0;
+  while (i < len) {
+    size_t at = i;
+    uint32_t cp = nd_utf8_next(s, len, &i);
+    size_t n = i - at;
+    if ((cp == 0xFFFD && n != 3) || n == 4 || cp == 0xFFFE || cp == 0xFFFF || ascii_esc(cp) ||
+        (cp >= 0x7F && cp <= 0x9F))
+      esc = 1;
+    if (cp == 0xFFFD && n != 3) continue;
+    UCharDirection d = u_charDirection((UChar32)cp);
+    if (d == U_LEFT_TO_RIGHT) (*l)++;
+    if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC) (*r)++;
+  }
+  return esc;
+}
+
+static void check_bidi(const char *buf, size_t len) {
+  char *s = malloc(len ? len : 1);
+  memcpy(s, buf, len);
+  size_t l = 7, r = 11, l0 = 7, r0 = 11;
+  int esc = nd_html_bidi_scan(s, len, &l, &r), esc0 = bidi_ref(s, len, &l0, &r0);
+  if (l != l0 || r != r0 || esc != esc0) {
+    char hex[3 * 64 + 1] = "";
+    for (size_t k = 0; k < len && k < 64; k++) sprintf(hex + 3 * k, "%02x ", (unsigned char)s[k]);
+    cr_assert_fail("scan L %zu R %zu ESC %d, per character L %zu R %zu ESC %d, len %zu: %s", l, r, esc, l0, r0,
+                   esc0, len, hex);
+  }
+  free(s);
+}
+
+Test(scans, bidi_scan_matches_character_by_character) {
+  static char buf[4096];
+  for (int it = 0; it < 60000; it++) check_bidi(buf, make(buf, sizeof buf, pieces_count()));
+}
+
+Test(scans, bidi_scan_every_length_and_split) {
+  /* every length 0..200 of an Arabic text with English, a quote and marks,
+   * and every start offset: what a block, the masked last block and a
+   * short copy count must add up the same */
+  const char *text = "\xd9\x82\xd8\xa7\xd9\x84 \xd8\xa7\xd9\x84\xd8\xb1\xd8\xa6\xd9\x8a\xd8\xb3 iPhone 15\xd8\x8c "
+                     "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x91\xd9\x8e\xd8\xaf \xe2\x80\x9cObama\xe2\x80\x9d "
+                     "\xd8\xb9\xd8\xa7\xd9\x85 2024 & <b> \xc2\xab\xd9\x86\xd8\xb5\xc2\xbb \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d "
+                     "caf\xc3\xa9 \xd9\x84\xd9\x85 \xd9\x8a\xd9\x83\xd9\x86 \xd9\x87\xd9\x86\xd8\xa7\xd9\x83 \xd8\xb4\xd9\x8a\xd8\xa1 "
+                     "\xd8\xa2\xd8\xae\xd8\xb1 \xd9\x81\xd9\x8a \xd8\xa7\xd9\x84\xd8\xb9\xd8\xa7\xd9\x84\xd9\x85.";
+  size_t n = strlen(text);
+  for (size_t from = 0; from < 40; from++)
+    for (size_t len = 0; from + len <= n; len++) check_bidi(text + from, len);
+}
+
+/* ---- escaping ---- */
+
+static void check_escape(const char *buf, size_t len) {
+  char *s = malloc(len ? len : 1);
+  memcpy(s, buf, len);
+  nd_buf a = ND_BUF_INIT, b = ND_BUF_INIT;
+  nd_xml_escape_quot(&a, s, len);
+  nd_html_escape_quot(&b, s, len);
+  cr_assert(!a.failed && !b.failed);
+  cr_assert_eq(a.len, b.len, "nd_html_escape_quot wrote %zu bytes, nd_xml_escape_quot %zu (input %zu)", b.len, a.len,
+               len);
+  cr_assert(!a.len || !memcmp(a.data, b.data, a.len), "nd_html_escape_quot differs from nd_xml_escape_quot (input %zu)",
+            len);
+  nd_buf_free(&a);
+  nd_buf_free(&b);
+  free(s);
+}
+
+Test(scans, escape_matches_the_escaper) {
+  static char buf[4096];
+  for (int it = 0; it < 60000; it++) check_escape(buf, make(buf, sizeof buf, pieces_count()));
+}
