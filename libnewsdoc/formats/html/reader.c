@@ -33,7 +33,10 @@
 
 /* ---- small DOM helpers ------------------------------------------------------ */
 
-static const char *ename(xmlNodePtr n) { return n && n->type == XML_ELEMENT_NODE ? (const char *)n->name : ""; }
+/* The element's name, or "" (in an array long enough for is_heading's
+ * look at n[1] and n[2], which gcc -O3 cannot see are never reached). */
+static const char no_name[4] = "";
+static const char *ename(xmlNodePtr n) { return n && n->type == XML_ELEMENT_NODE ? (const char *)n->name : no_name; }
 static int is(xmlNodePtr n, const char *name) { return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name); }
 
 /* An attribute's value (borrowed), matching "prefix:name" for namespaced
