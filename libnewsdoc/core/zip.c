@@ -493,12 +493,14 @@ static int zipw_add_source(nd_zipw *w, const char *name, zip_source_t *s, int me
 
 static int zipw_add_part(nd_zipw *w, const char *name, nd_zpart *p, int own);
 
+static int zpart_put_whole(nd_zpart *p, const void *data, size_t len);
+
 int nd_zipw_add(nd_zipw *w, const char *name, const void *data, size_t len, int store) {
   if (!store) {
     /* deflated here rather than by libzip, with a state sized to the part
      * (see zpart_start) */
     nd_zpart p = ND_ZPART_INIT;
-    int rc = nd_zpart_put(&p, data, len);
+    int rc = zpart_put_whole(&p, data, len);
     if (rc) {
       nd_zpart_free(&p);
       return rc;
@@ -598,15 +600,29 @@ static int zpart_start_held(nd_zpart *p, size_t hint) {
   return rc;
 }
 
-int nd_zpart_put(nd_zpart *p, const void *data, size_t len) {
-  if (!p->strm && p->z.len)
-    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: part already finished");
+static void zpart_crc(nd_zpart *p, const void *data, size_t len) {
   if (!p->size) p->crc = (uint32_t)crc32(0L, Z_NULL, 0);
   for (size_t off = 0; off < len;) {
     uInt n = len - off > 1u << 30 ? 1u << 30 : (uInt)(len - off);
     p->crc = (uint32_t)crc32(p->crc, (const Bytef *)data + off, n);
     off += n;
   }
+}
+
+/* A fresh part's whole data at once (nd_zipw_add): the size is known, so
+ * the state is sized to it from the start and nothing is held. */
+static int zpart_put_whole(nd_zpart *p, const void *data, size_t len) {
+  zpart_crc(p, data, len);
+  int rc = zpart_start(p, len ? len : 1);
+  if (!rc) rc = zpart_feed(p, data, len);
+  if (!rc) p->size = len;
+  return rc;
+}
+
+int nd_zpart_put(nd_zpart *p, const void *data, size_t len) {
+  if (!p->strm && p->z.len)
+    return newsdoc_error_set(NEWSDOC_EUSAGE, "zip writer: part already finished");
+  zpart_crc(p, data, len);
   if (!p->strm) {
     if (p->size + len <= ND_ZPART_DEFER) {
       nd_buf_put(&p->raw, data, len);
