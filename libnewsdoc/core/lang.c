@@ -59,58 +59,61 @@ int nd_lang_is_rtl(const char *lang) {
 
 /* ---- direction ---------------------------------------------------------------- */
 
-/* Strong classes per UAX #9, skipping text inside isolates (P2). */
+/* The strong characters of a text (UAX #9 classes, text inside isolates
+ * skipped, P2): counted for the majority, and the first one. */
+typedef struct dir_tally {
+  size_t ltr, rtl;
+  int isolate;
+  newsdoc_dir first;
+} dir_tally;
+
+static inline void tally_strong(dir_tally *t, newsdoc_dir d) {
+  if (t->isolate) return;
+  if (d == NEWSDOC_DIR_LTR) t->ltr++;
+  else t->rtl++;
+  if (t->first == NEWSDOC_DIR_UNSET) t->first = d;
+}
+
+static inline void tally_class(dir_tally *t, UCharDirection d) {
+  switch (d) {
+    case U_LEFT_TO_RIGHT_ISOLATE:
+    case U_RIGHT_TO_LEFT_ISOLATE:
+    case U_FIRST_STRONG_ISOLATE: t->isolate++; break;
+    case U_POP_DIRECTIONAL_ISOLATE:
+      if (t->isolate) t->isolate--;
+      break;
+    case U_LEFT_TO_RIGHT: tally_strong(t, NEWSDOC_DIR_LTR); break;
+    case U_RIGHT_TO_LEFT:
+    case U_RIGHT_TO_LEFT_ARABIC: tally_strong(t, NEWSDOC_DIR_RTL); break;
+    default: break;
+  }
+}
+
+static newsdoc_dir tally_majority(const dir_tally *t) {
+  if (t->ltr > t->rtl) return NEWSDOC_DIR_LTR;
+  if (t->rtl > t->ltr) return NEWSDOC_DIR_RTL;
+  return t->first;
+}
+
+/* The first strong direction, or (majority) the one most strong
+ * characters have. */
 static newsdoc_dir scan_dir(const char *s, size_t len, int majority) {
   if (!s) return NEWSDOC_DIR_UNSET;
-  size_t i = 0, ltr = 0, rtl = 0;
-  int isolate = 0;
-  newsdoc_dir first = NEWSDOC_DIR_UNSET;
+  dir_tally t = {0, 0, 0, NEWSDOC_DIR_UNSET};
+  size_t i = 0;
   while (i < len) {
-    uint32_t cp;
     if ((unsigned char)s[i] < 0x80) {
-      cp = (unsigned char)s[i++];
-      if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
-        if (!isolate) {
-          if (!majority) return NEWSDOC_DIR_LTR;
-          ltr++;
-          if (first == NEWSDOC_DIR_UNSET) first = NEWSDOC_DIR_LTR;
-        }
-      }
-      continue;
+      unsigned char c = (unsigned char)s[i++];
+      if ((c | 0x20) < 'a' || (c | 0x20) > 'z') continue;
+      tally_strong(&t, NEWSDOC_DIR_LTR);
+    } else {
+      uint32_t cp = nd_ucp_next(s, len, &i);
+      const nd_ucp *e = nd_ucp_get(cp);
+      tally_class(&t, e ? (UCharDirection)e->dir : u_charDirection((UChar32)cp));
     }
-    cp = nd_ucp_next(s, len, &i);
-    const nd_ucp *e = nd_ucp_get(cp);
-    UCharDirection d = e ? (UCharDirection)e->dir : u_charDirection((UChar32)cp);
-    switch (d) {
-      case U_LEFT_TO_RIGHT_ISOLATE:
-      case U_RIGHT_TO_LEFT_ISOLATE:
-      case U_FIRST_STRONG_ISOLATE:
-        isolate++;
-        break;
-      case U_POP_DIRECTIONAL_ISOLATE:
-        if (isolate) isolate--;
-        break;
-      case U_LEFT_TO_RIGHT:
-        if (isolate) break;
-        if (!majority) return NEWSDOC_DIR_LTR;
-        ltr++;
-        if (first == NEWSDOC_DIR_UNSET) first = NEWSDOC_DIR_LTR;
-        break;
-      case U_RIGHT_TO_LEFT:
-      case U_RIGHT_TO_LEFT_ARABIC:
-        if (isolate) break;
-        if (!majority) return NEWSDOC_DIR_RTL;
-        rtl++;
-        if (first == NEWSDOC_DIR_UNSET) first = NEWSDOC_DIR_RTL;
-        break;
-      default:
-        break;
-    }
+    if (!majority && t.first != NEWSDOC_DIR_UNSET) return t.first;
   }
-  if (!majority) return NEWSDOC_DIR_UNSET;
-  if (ltr > rtl) return NEWSDOC_DIR_LTR;
-  if (rtl > ltr) return NEWSDOC_DIR_RTL;
-  return first;
+  return majority ? tally_majority(&t) : NEWSDOC_DIR_UNSET;
 }
 
 newsdoc_dir nd_text_dir(const char *s, size_t len) { return scan_dir(s, len, 0); }
@@ -159,42 +162,6 @@ static void count_latin_word(const char *w, size_t n, size_t *votes) {
   for (size_t l = 0; l < N_LATIN; l++)
     for (size_t k = 0; k < 10 && latin_words[l].words[k]; k++)
       if (!strcmp(low, latin_words[l].words[k])) votes[l]++;
-}
-
-/* Strong characters for the majority direction (UAX #9 classes, text
- * inside isolates skipped), as scan_dir counts them. */
-typedef struct dir_tally {
-  size_t ltr, rtl;
-  int isolate;
-  newsdoc_dir first;
-} dir_tally;
-
-static inline void tally_strong(dir_tally *t, newsdoc_dir d) {
-  if (t->isolate) return;
-  if (d == NEWSDOC_DIR_LTR) t->ltr++;
-  else t->rtl++;
-  if (t->first == NEWSDOC_DIR_UNSET) t->first = d;
-}
-
-static inline void tally_class(dir_tally *t, UCharDirection d) {
-  switch (d) {
-    case U_LEFT_TO_RIGHT_ISOLATE:
-    case U_RIGHT_TO_LEFT_ISOLATE:
-    case U_FIRST_STRONG_ISOLATE: t->isolate++; break;
-    case U_POP_DIRECTIONAL_ISOLATE:
-      if (t->isolate) t->isolate--;
-      break;
-    case U_LEFT_TO_RIGHT: tally_strong(t, NEWSDOC_DIR_LTR); break;
-    case U_RIGHT_TO_LEFT:
-    case U_RIGHT_TO_LEFT_ARABIC: tally_strong(t, NEWSDOC_DIR_RTL); break;
-    default: break;
-  }
-}
-
-static newsdoc_dir tally_majority(const dir_tally *t) {
-  if (t->ltr > t->rtl) return NEWSDOC_DIR_LTR;
-  if (t->rtl > t->ltr) return NEWSDOC_DIR_RTL;
-  return t->first;
 }
 
 /* The language guess, and with dir (not NULL) the majority direction in
