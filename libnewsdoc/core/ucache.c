@@ -94,6 +94,15 @@ static int nfc_span(const char *s, size_t len, size_t *pi, size_t stop, unsigned
 }
 
 #if ND_AVX2
+#if defined(__has_include)
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#define ND_GLIBC_CPU 1
+#endif
+#endif
+#ifndef ND_GLIBC_CPU
+#define ND_GLIBC_CPU 0
+#endif
 _Alignas(32) unsigned char nd_avx2_kb[ND_KN][32];
 static int have_avx2;
 static pthread_once_t avx2_once = PTHREAD_ONCE_INIT;
@@ -102,8 +111,15 @@ static void avx2_init(void) {
   static const unsigned char k[ND_KN] = {0x80, 0xC0, 0xE0, 0xFE, 0xFC, 0xD8, 0x3F, 0x01, 0x02, 0x04,
                                          0x09, 0x19, 0x1F, 0x20, 0x26, 0x3E, 0x61, 0x7F, 0xFF};
   for (int j = 0; j < ND_KN; j++) memset(nd_avx2_kb[j], k[j], 32);
+#if ND_GLIBC_CPU
+  /* what glibc found at start-up: no CPUID of our own (libgcc's
+   * __cpu_indicator_init runs a dozen, each a trap to the hypervisor in a
+   * virtual machine, in every process) */
+  have_avx2 = CPU_FEATURE_ACTIVE(AVX2) ? 1 : 0;
+#else
   __builtin_cpu_init();
   have_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+#endif
 }
 #endif
 
