@@ -244,8 +244,13 @@ Test(epub_write, derived_identifier_follows_the_content) {
   cr_assert_str_eq(a, b);
   cr_assert_eq(strlen(a), 45, "%s", a);
   cr_assert(!strncmp(a, "urn:uuid:", 9) && a[23] == '8' && strchr("89ab", a[28]), "%s", a);
-  const char *edits[][2] = {{"مقدمة عن ", "مقدمة في "}, {"\"2024\"}]}]}]}]}]}", "\"2025\"}]}]}]}]}]}"}};
-  for (size_t k = 0; k < 2; k++) {
+  /* text, metadata, a node's type (same text), an attribute, the media */
+  const char *edits[][2] = {{"مقدمة عن ", "مقدمة في "},
+                            {"\"2024\"}]}]}]}]}]}", "\"2025\"}]}]}]}]}]}"},
+                            {"\"type\":\"span\",\"lang\":\"en\"", "\"type\":\"emph\",\"lang\":\"en\""},
+                            {"\"url\":\"#more\"", "\"url\":\"#mora\""},
+                            {"AAAADElEQVR4", "AAAADElEQVR5"}};
+  for (size_t k = 0; k < sizeof edits / sizeof edits[0]; k++) {
     char *changed = strdup(ARTICLE);
     char *at = strstr(changed, edits[k][0]);
     cr_assert(at && strlen(edits[k][0]) == strlen(edits[k][1]));
