@@ -164,18 +164,98 @@ static void count_latin_word(const char *w, size_t n, size_t *votes) {
       if (!strcmp(low, latin_words[l].words[k])) votes[l]++;
 }
 
+enum { S_ARAB, S_HEBR, S_LATN, S_CYRL, S_GREK, S_HAN, S_KANA, S_HANG, S_THAI, S_DEVA, S_THAA, S_SYRC, S_ARMN,
+       S_GEOR, S_N };
+
+/* What the guess counts. */
+typedef struct guess_counts {
+  dir_tally dt;
+  size_t sc[S_N];
+  size_t fa, ur, ar, yi, uk;
+  size_t letters;
+} guess_counts;
+
+/* Counts n occurrences of the non-ASCII code point c (n > 1 only for a
+ * character outside any isolate once the first strong one is known, so
+ * the direction tally is a plain count). */
+static void count_cp(guess_counts *g, uint32_t c, size_t n, int with_dir) {
+  const nd_ucp *e = nd_ucp_get(c);
+  UCharDirection d = e ? (UCharDirection)e->dir : u_charDirection((UChar32)c);
+  if (with_dir) {
+    if (n == 1) tally_class(&g->dt, d);
+    else if (d == U_LEFT_TO_RIGHT) g->dt.ltr += n;
+    else if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC) g->dt.rtl += n;
+  }
+  UScriptCode code;
+  if (e && e->script != ND_UCP_SCRIPT_OTHER) {
+    if (!(e->flags & ND_UCP_ALPHA)) return;
+    code = (UScriptCode)e->script;
+  } else {
+    if (!u_isalpha((UChar32)c)) return;
+    UErrorCode err = U_ZERO_ERROR;
+    code = uscript_getScript((UChar32)c, &err);
+    if (U_FAILURE(err)) {
+      g->letters += n;
+      return;
+    }
+  }
+  g->letters += n;
+  size_t *sc = g->sc;
+  switch (code) {
+    case USCRIPT_ARABIC:
+      sc[S_ARAB] += n;
+      switch (arabic_letter_kind(c)) {
+        case L_FA: g->fa += n; break;
+        case L_UR: g->ur += n; break;
+        case L_AR: g->ar += n; break;
+        default: break;
+      }
+      break;
+    case USCRIPT_HEBREW:
+      sc[S_HEBR] += n;
+      if (c >= 0x05F0 && c <= 0x05F2) g->yi += n;
+      break;
+    case USCRIPT_LATIN: sc[S_LATN] += n; break;
+    case USCRIPT_CYRILLIC:
+      sc[S_CYRL] += n;
+      if (c == 0x0456 || c == 0x0457 || c == 0x0454 || c == 0x0491 || c == 0x0406 || c == 0x0407 || c == 0x0404 ||
+          c == 0x0490)
+        g->uk += n;
+      break;
+    case USCRIPT_GREEK: sc[S_GREK] += n; break;
+    case USCRIPT_HAN: sc[S_HAN] += n; break;
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA: sc[S_KANA] += n; break;
+    case USCRIPT_HANGUL: sc[S_HANG] += n; break;
+    case USCRIPT_THAI: sc[S_THAI] += n; break;
+    case USCRIPT_DEVANAGARI: sc[S_DEVA] += n; break;
+    case USCRIPT_THAANA: sc[S_THAA] += n; break;
+    case USCRIPT_SYRIAC: sc[S_SYRC] += n; break;
+    case USCRIPT_ARMENIAN: sc[S_ARMN] += n; break;
+    case USCRIPT_GEORGIAN: sc[S_GEOR] += n; break;
+    default: break;
+  }
+}
+
+/* Texts at least this long count their two-byte characters (U+0080 to
+ * U+07FF: Arabic, Hebrew, Greek, Cyrillic, ...) in a histogram first and
+ * look each distinct one up once, after the scan. */
+#define GUESS_HIST_MIN 1024
+
 /* The language guess, and with dir (not NULL) the majority direction in
  * the same pass over the text. */
 static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
-  dir_tally dt = {0, 0, 0, NEWSDOC_DIR_UNSET};
   if (dir) *dir = NEWSDOC_DIR_UNSET;
   if (!s) return NULL;
-  enum { S_ARAB, S_HEBR, S_LATN, S_CYRL, S_GREK, S_HAN, S_KANA, S_HANG, S_THAI, S_DEVA, S_THAA, S_SYRC, S_ARMN,
-         S_GEOR, S_N };
-  size_t sc[S_N] = {0};
-  size_t fa = 0, ur = 0, ar = 0, yi = 0, uk = 0;
+  guess_counts g;
+  memset(&g, 0, sizeof g);
+  g.dt.first = NEWSDOC_DIR_UNSET;
+  size_t *sc = g.sc;
   size_t votes[N_LATIN] = {0};
-  size_t i = 0, letters = 0;
+  uint32_t hist[0x800 - 0x80];
+  int use_hist = len >= GUESS_HIST_MIN;
+  if (use_hist) memset(hist, 0, sizeof hist);
+  size_t i = 0;
   size_t wstart = 0, wlen = 0; /* current ASCII word */
   while (i < len) {
     unsigned char b = (unsigned char)s[i];
@@ -185,8 +265,8 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
         if (!wlen) wstart = i;
         wlen++;
         sc[S_LATN]++;
-        letters++;
-        if (dir) tally_strong(&dt, NEWSDOC_DIR_LTR);
+        g.letters++;
+        if (dir) tally_strong(&g.dt, NEWSDOC_DIR_LTR);
       } else {
         if (wlen) count_latin_word(s + wstart, wlen, votes);
         wlen = 0;
@@ -196,60 +276,23 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
     }
     if (wlen) count_latin_word(s + wstart, wlen, votes);
     wlen = 0;
-    uint32_t c = nd_ucp_next(s, len, &i);
-    const nd_ucp *e = nd_ucp_get(c);
-    if (dir) tally_class(&dt, e ? (UCharDirection)e->dir : u_charDirection((UChar32)c));
-    UScriptCode code;
-    if (e && e->script != ND_UCP_SCRIPT_OTHER) {
-      if (!(e->flags & ND_UCP_ALPHA)) continue;
-      code = (UScriptCode)e->script;
-    } else {
-      if (!u_isalpha((UChar32)c)) continue;
-      UErrorCode err = U_ZERO_ERROR;
-      code = uscript_getScript((UChar32)c, &err);
-      if (U_FAILURE(err)) {
-        letters++;
-        continue;
-      }
+    if (use_hist && b >= 0xC2 && b <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+        (!dir || (!g.dt.isolate && g.dt.first != NEWSDOC_DIR_UNSET))) {
+      hist[(((uint32_t)(b & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F)) - 0x80]++;
+      i += 2;
+      continue;
     }
-    letters++;
-    switch (code) {
-      case USCRIPT_ARABIC:
-        sc[S_ARAB]++;
-        switch (arabic_letter_kind(c)) {
-          case L_FA: fa++; break;
-          case L_UR: ur++; break;
-          case L_AR: ar++; break;
-          default: break;
-        }
-        break;
-      case USCRIPT_HEBREW:
-        sc[S_HEBR]++;
-        yi += c >= 0x05F0 && c <= 0x05F2;
-        break;
-      case USCRIPT_LATIN: sc[S_LATN]++; break;
-      case USCRIPT_CYRILLIC:
-        sc[S_CYRL]++;
-        uk += c == 0x0456 || c == 0x0457 || c == 0x0454 || c == 0x0491 || c == 0x0406 || c == 0x0407 ||
-              c == 0x0404 || c == 0x0490;
-        break;
-      case USCRIPT_GREEK: sc[S_GREK]++; break;
-      case USCRIPT_HAN: sc[S_HAN]++; break;
-      case USCRIPT_HIRAGANA:
-      case USCRIPT_KATAKANA: sc[S_KANA]++; break;
-      case USCRIPT_HANGUL: sc[S_HANG]++; break;
-      case USCRIPT_THAI: sc[S_THAI]++; break;
-      case USCRIPT_DEVANAGARI: sc[S_DEVA]++; break;
-      case USCRIPT_THAANA: sc[S_THAA]++; break;
-      case USCRIPT_SYRIAC: sc[S_SYRC]++; break;
-      case USCRIPT_ARMENIAN: sc[S_ARMN]++; break;
-      case USCRIPT_GEORGIAN: sc[S_GEOR]++; break;
-      default: break;
-    }
+    size_t at = i; /* i itself stays in a register */
+    uint32_t c = nd_ucp_next(s, len, &at);
+    i = at;
+    count_cp(&g, c, 1, dir != NULL);
   }
+  if (use_hist)
+    for (uint32_t c = 0x80; c < 0x800; c++)
+      if (hist[c - 0x80]) count_cp(&g, c, hist[c - 0x80], dir != NULL);
   if (wlen) count_latin_word(s + wstart, wlen, votes);
-  if (dir) *dir = tally_majority(&dt);
-  if (letters < 3) return NULL;
+  if (dir) *dir = tally_majority(&g.dt);
+  if (g.letters < 3) return NULL;
   /* Japanese text mixes kana with Han: any real share of kana decides. */
   if (sc[S_KANA] * 10 >= sc[S_HAN] + sc[S_KANA] && sc[S_KANA] >= 2) sc[S_KANA] += sc[S_HAN];
   int best = 0;
@@ -260,10 +303,10 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
     case S_ARAB:
       /* Urdu has letters Persian lacks; Persian has keheh and farsi yeh
        * where Arabic writes kaf and yeh. */
-      if (ur >= 3 && ur * 50 >= sc[S_ARAB]) return "ur";
-      if (fa > ar) return "fa";
+      if (g.ur >= 3 && g.ur * 50 >= sc[S_ARAB]) return "ur";
+      if (g.fa > g.ar) return "fa";
       return "ar";
-    case S_HEBR: return (yi >= 2 && yi * 100 >= sc[S_HEBR]) ? "yi" : "he";
+    case S_HEBR: return (g.yi >= 2 && g.yi * 100 >= sc[S_HEBR]) ? "yi" : "he";
     case S_LATN: {
       size_t bestv = 0;
       int bl = -1;
@@ -276,7 +319,7 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
       if (bl < 0 || bestv < 2) return NULL;
       return latin_words[bl].lang;
     }
-    case S_CYRL: return uk >= 2 ? "uk" : "ru";
+    case S_CYRL: return g.uk >= 2 ? "uk" : "ru";
     case S_GREK: return "el";
     case S_HAN: return "zh";
     case S_KANA: return "ja";
