@@ -92,9 +92,25 @@ static int add_text(newsdoc_node *parent, const char *s, size_t len) {
   return nd_node_append_text(parent, s, len);
 }
 
+/* Whether any of the 8 bytes at p is h, H, w or W (where a URL can
+ * start): a word at a time, so text without them (Arabic, Hebrew, most
+ * of any text) is passed over 8 bytes per step. */
+static int may_start_url(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  v |= 0x2020202020202020ULL; /* H -> h, W -> w (and nothing else onto them) */
+  uint64_t h = v ^ (ones * 'h'), w = v ^ (ones * 'w');
+  return (((h - ones) & ~h) | ((w - ones) & ~w)) & highs ? 1 : 0;
+}
+
 static int emit_links(newsdoc_node *parent, const char *s, size_t len) {
   size_t start = 0, i = 0;
   while (i < len) {
+    if (i + 8 <= len && !may_start_url(s + i)) {
+      i += 8;
+      continue;
+    }
     char c = s[i];
     size_t e;
     if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && url_at(s, len, i, &e)) {
@@ -141,17 +157,25 @@ static int emit_delimited(newsdoc_node *parent, const char *s, size_t len, size_
                           emit_fn inner) {
   size_t start = 0, i = 0;
   while (i < len) {
-    if (s[i] != '*' || !can_open(s, len, i, n)) {
+    const char *star = memchr(s + i, '*', len - i);
+    if (!star) break;
+    i = (size_t)(star - s);
+    if (!can_open(s, len, i, n)) {
       i++;
       continue;
     }
     size_t q = i + n + 1, found = 0, have = 0;
-    for (; q < len; q++)
-      if (s[q] == '*' && can_close(s, len, q, n)) {
+    while (q < len) {
+      const char *c = memchr(s + q, '*', len - q);
+      if (!c) break;
+      q = (size_t)(c - s);
+      if (can_close(s, len, q, n)) {
         found = q;
         have = 1;
         break;
       }
+      q++;
+    }
     if (!have) break; /* no closer after i: none for any later opener either */
     int rc = inner(parent, s + start, i - start);
     if (rc) return rc;
