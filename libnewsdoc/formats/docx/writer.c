@@ -113,6 +113,7 @@ typedef struct dw {
   relset *rels;       /* its relationships */
   relset doc_rels, note_rels;
   nd_buf abstracts, nums;
+  nd_buf merged;      /* adjacent text of one run (write_inlines) */
   int nlists;
   list_frame *lists;
   size_t nlstack, caplstack;
@@ -451,6 +452,14 @@ static void fmt_at(dw *w, const newsdoc_node *n, const newsdoc_node *top, int pa
   else if (f->link) f->rstyle = "Hyperlink";
 }
 
+/* Whether inline node b, after a, can go into a's run: a TEXT or a SOFT_BREAK
+ * with the same direction and language. */
+static int merges_with(const newsdoc_node *a, const newsdoc_node *b) {
+  if (!b || (b->type != NEWSDOC_NODE_TEXT && b->type != NEWSDOC_NODE_SOFT_BREAK) || a->dir != b->dir) return 0;
+  if (!a->lang || !b->lang) return !a->lang && !b->lang;
+  return !strcmp(a->lang, b->lang);
+}
+
 /* Writes the inline children of `block` (a HEADING, PARAGRAPH, CAPTION or
  * TABLE_CELL). */
 static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
@@ -463,7 +472,23 @@ static void write_inlines(dw *w, const newsdoc_node *block, int para_dir) {
     switch (n->type) {
     case NEWSDOC_NODE_TEXT:
       fmt_at(w, n, block, para_dir, &f);
-      put_text(w, &f, n->literal ? n->literal : "", n->literal_len);
+      if (merges_with(n, n->next)) {
+        /* text and soft breaks side by side, in the same direction and
+         * language: one piece of text, so runs are not split for nothing
+         * (a run per sentence and one per space between them) */
+        nd_buf *t = &w->merged;
+        t->len = 0;
+        nd_buf_put(t, n->literal ? n->literal : "", n->literal_len);
+        while (merges_with(n, n->next)) {
+          n = n->next;
+          if (n->type == NEWSDOC_NODE_SOFT_BREAK) nd_buf_putc(t, ' ');
+          else nd_buf_put(t, n->literal ? n->literal : "", n->literal_len);
+        }
+        if (!nd_buf_ok(t)) { fail(w, nd_oom("docx: text")); return; }
+        put_text(w, &f, t->data, t->len);
+      } else {
+        put_text(w, &f, n->literal ? n->literal : "", n->literal_len);
+      }
       break;
     case NEWSDOC_NODE_CODE:
       fmt_at(w, n, block, para_dir, &f);
@@ -1119,6 +1144,7 @@ int nd_docx_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, 
          core = ND_BUF_INIT, app = ND_BUF_INIT, ctypes = ND_BUF_INIT, rootrels = ND_BUF_INIT, docrels = ND_BUF_INIT,
          noterels = ND_BUF_INIT;
   nd_buf_init(&w.abstracts);
+  nd_buf_init(&w.merged);
   nd_buf_init(&w.nums);
   nd_buf *all[] = {&docx, &notes, &styles, &numbering, &settings, &core, &app, &ctypes, &rootrels, &docrels, &noterels};
   nd_zipw *z = NULL;
@@ -1274,6 +1300,7 @@ done:
   nd_zpart_free(&docz);
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) nd_buf_free(all[i]);
   nd_buf_free(&w.abstracts);
+  nd_buf_free(&w.merged);
   nd_buf_free(&w.nums);
   relset_free(&w.doc_rels);
   relset_free(&w.note_rels);
