@@ -77,6 +77,24 @@ size_t nd_text_width_fast(const char *s, size_t len) {
   while (i < len) {
     uint32_t cp;
     int g, pict;
+    /* Runs of two-byte letters and marks (Arabic, Hebrew, Cyrillic, ...)
+     * after a letter or a mark, outside a conjunct or an emoji sequence:
+     * a letter (Other) starts a cluster, a mark (Extend) joins the one
+     * before (GB9), and every state stays zero.  The same decisions as the
+     * loop below, without its rule chain. */
+    if (!conj && !in_pict && (prev == U_GCB_OTHER || prev == U_GCB_EXTEND || prev == U_GCB_SPACING_MARK)) {
+      while (i + 1 < len) {
+        unsigned char b0 = (unsigned char)s[i], b1 = (unsigned char)s[i + 1];
+        if (b0 < 0xC2 || b0 > 0xDF || (b1 & 0xC0) != 0x80) break;
+        const nd_ucp *e = nd_ucp_get(((uint32_t)(b0 & 0x1F) << 6) | (b1 & 0x3F));
+        if (e->flags & ND_UCP_PICT) break;
+        if (e->gcb == U_GCB_OTHER) n++;
+        else if (e->gcb != U_GCB_EXTEND) break;
+        prev = e->gcb;
+        i += 2;
+      }
+      if (i >= len) break;
+    }
     if ((unsigned char)s[i] < 0x80) {
       cp = (unsigned char)s[i++];
       g = cp == '\r' ? U_GCB_CR : cp == '\n' ? U_GCB_LF : cp < 0x20 || cp == 0x7F ? U_GCB_CONTROL : U_GCB_OTHER;
@@ -122,9 +140,9 @@ size_t nd_text_width_fast(const char *s, size_t len) {
     else if (conj && (g == U_GCB_ZWJ || (g == U_GCB_EXTEND && u_getCombiningClass((UChar32)cp) != 0))) {
     } else conj = 0;
     /* state for GB11 (ExtPict Extend* ZWJ x ExtPict) and GB12/13 */
+    pict_zwj = g == U_GCB_ZWJ && in_pict; /* in_pict: ExtPict Extend* up to here */
     if (pict) in_pict = 1;
-    else if (g != U_GCB_EXTEND && g != U_GCB_ZWJ) in_pict = 0;
-    pict_zwj = g == U_GCB_ZWJ && in_pict;
+    else if (g != U_GCB_EXTEND) in_pict = 0; /* a ZWJ ends it too: no ExtPict ZWJ ZWJ x ExtPict */
     ri = g == U_GCB_REGIONAL_INDICATOR ? ri + 1 : 0;
     prev = g;
   }
