@@ -257,6 +257,10 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
   if (use_hist) memset(hist, 0, sizeof hist);
   size_t i = 0;
   size_t wstart = 0, wlen = 0; /* current ASCII word */
+  /* whether the histogram may take two-byte characters now: with the
+   * direction, only outside isolates once the first strong one is known */
+#define HIST_OK() (use_hist && (!dir || (!g.dt.isolate && g.dt.first != NEWSDOC_DIR_UNSET)))
+  int hist_ok = HIST_OK();
   while (i < len) {
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
@@ -266,7 +270,12 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
         wlen++;
         sc[S_LATN]++;
         g.letters++;
-        if (dir) tally_strong(&g.dt, NEWSDOC_DIR_LTR);
+        if (dir && !hist_ok) {
+          tally_strong(&g.dt, NEWSDOC_DIR_LTR);
+          hist_ok = HIST_OK();
+        } else if (dir) {
+          g.dt.ltr++; /* outside isolates, first already known */
+        }
       } else {
         if (wlen) count_latin_word(s + wstart, wlen, votes);
         wlen = 0;
@@ -276,8 +285,7 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
     }
     if (wlen) count_latin_word(s + wstart, wlen, votes);
     wlen = 0;
-    if (use_hist && b >= 0xC2 && b <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
-        (!dir || (!g.dt.isolate && g.dt.first != NEWSDOC_DIR_UNSET))) {
+    if (hist_ok && b >= 0xC2 && b <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
       hist[(((uint32_t)(b & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F)) - 0x80]++;
       i += 2;
       continue;
@@ -286,7 +294,9 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
     uint32_t c = nd_ucp_next(s, len, &at);
     i = at;
     count_cp(&g, c, 1, dir != NULL);
+    hist_ok = HIST_OK();
   }
+#undef HIST_OK
   if (use_hist)
     for (uint32_t c = 0x80; c < 0x800; c++)
       if (hist[c - 0x80]) count_cp(&g, c, hist[c - 0x80], dir != NULL);
