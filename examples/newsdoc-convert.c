@@ -16,9 +16,11 @@
 #endif
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -479,6 +481,29 @@ static int run_batch(const char **inputs, size_t ninputs, const char *outdir, lo
 
 /* ---- main ---------------------------------------------------------------------- */
 
+/* One conversion touches a heap of some ten times its input (the input,
+ * its decoded text, the tree, the output, zlib's states), a page at a
+ * time, each first touch a page fault (about 1.1 us here; 0.55 us a page
+ * when the kernel fills them in one call).  So the heap such a conversion
+ * needs is faulted in at once: no more than a conversion of this size
+ * touches anyway, and never more than 1 MiB.  A hint only: without
+ * MADV_POPULATE_WRITE (Linux 5.14) nothing is done. */
+static void prefault_heap(const char *path) {
+#if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE)
+  struct stat st;
+  if (stat(path, &st) || !S_ISREG(st.st_mode)) return;
+  size_t want = 192 * 1024 + (size_t)(st.st_size < (1 << 20) ? st.st_size : (1 << 20)) * 8;
+  if (want > (1 << 20) - 4096) want = (1 << 20) - 4096; /* stays below M_MMAP_THRESHOLD: in the heap */
+  char *p = malloc(want);
+  if (!p) return;
+  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + want) & ~(uintptr_t)4095;
+  if (e > a) (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+  free(p); /* back to the heap, not the kernel (M_TRIM_THRESHOLD) */
+#else
+  (void)path;
+#endif
+}
+
 int main(int argc, char **argv) {
 #if defined(__GLIBC__) && defined(M_TRIM_THRESHOLD)
   /* A conversion allocates and frees a few hundred KiB again and again
@@ -605,6 +630,7 @@ int main(int argc, char **argv) {
     goto done;
   }
 
+  if (input && strcmp(input, "-")) prefault_heap(input);
   newsdoc_doc *doc = NULL;
   int err = (input && strcmp(input, "-")) ? newsdoc_read_file(&doc, input, from, opts)
                                           : newsdoc_read_callback(&doc, stdin_reader, NULL, from, opts);
