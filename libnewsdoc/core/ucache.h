@@ -133,4 +133,12 @@ void nd_runs3(const unsigned char in[256], unsigned char lo[3], unsigned char wi
  * NFC_QC=Yes and combining marks in canonical order), 0 when it may not be
  * (or holds code points outside the table): then ask ICU. */
 int nd_nfc_quick(const char *s, size_t len);
+
+/* The well-formed multi-byte sequences (*good_mb; U+FFFD spelled EF BF BD
+ * among them) and the invalid bytes (*bad) of s, as nd_utf8_next reads
+ * them a character at a time: text decoding's "is this still UTF-8?".
+ * ASCII eight bytes at a time, and with AVX2 32-byte blocks of ASCII and
+ * two-byte sequences; anything else a character at a time. */
+void nd_utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad);
+
 #endif

@@ -2,11 +2,12 @@
  * against the quick check done a character at a time with ICU (and
  * against unorm2_isNormalized: "certainly NFC" must be NFC), and the html
  * writer's nd_html_bidi_scan against u_charDirection per character and
- * the escaper's rules.  Random strings made of Arabic letters, marks out
- * of canonical order, Latin, three- and four-byte characters, controls,
- * invalid and truncated sequences, at every length and alignment, in
- * buffers of their exact size (so that a sanitizer sees any read past
- * the end). */
+ * the escaper's rules; nd_utf8_stats (text decoding's UTF-8 census)
+ * against the loop a character at a time it replaced.  Random strings
+ * made of Arabic letters, marks out of canonical order, Latin, three- and
+ * four-byte characters, controls, invalid and truncated sequences, at
+ * every length and alignment, in buffers of their exact size (so that a
+ * sanitizer sees any read past the end). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,17 @@ static unsigned pieces_count(void) {
   }
 }
 
+/* Arabic letters up to offset at (a space for an odd one), then piece:
+ * its length. */
+static size_t arabic_then(char *text, size_t at, const char *piece) {
+  size_t len = 0;
+  for (; len + 2 <= at; len += 2) memcpy(text + len, "\xd9\x84", 2);
+  if (len < at) text[len++] = ' ';
+  size_t n = strlen(piece);
+  memcpy(text + len, piece, n);
+  return len + n;
+}
+
 /* ---- NFC quick check ---- */
 
 /* The quick check a character at a time, straight from ICU. */
@@ -147,12 +159,7 @@ Test(scans, nfc_quick_marks_out_of_order_anywhere) {
   char text[300];
   for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
     for (size_t at = 0; at < 200; at++) {
-      size_t len = 0;
-      for (; len + 2 <= at; len += 2) memcpy(text + len, "\xd9\x84", 2);
-      if (len < at) text[len++] = ' ';
-      size_t n = strlen(bad[k]);
-      memcpy(text + len, bad[k], n);
-      len += n;
+      size_t len = arabic_then(text, at, bad[k]);
       size_t tail = at % 70;
       for (size_t j = 0; j < tail; j++) text[len++] = j % 3 ? 'a' : ' ';
       char *s = malloc(len);
@@ -253,4 +260,75 @@ static void check_escape(const char *buf, size_t len) {
 Test(scans, escape_matches_the_escaper) {
   static char buf[4096];
   for (int it = 0; it < 60000; it++) check_escape(buf, make(buf, sizeof buf, pieces_count()));
+}
+
+/* ---- UTF-8 statistics ---- */
+
+/* decode.c's census as it was, a character at a time. */
+static void utf8_stats_ref(const char *s, size_t len, size_t *good_mb, size_t *bad) {
+  size_t i = 0;
+  *good_mb = *bad = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+      (*good_mb)++;
+      continue;
+    }
+    size_t at = i;
+    uint32_t cp = nd_utf8_next(s, len, &i);
+    if (cp == 0xFFFD && !(at + 2 < len && (unsigned char)s[at + 1] == 0xBF && c == 0xEF &&
+                          (unsigned char)s[at + 2] == 0xBD))
+      (*bad)++;
+    else
+      (*good_mb)++;
+  }
+}
+
+static void check_stats(const char *buf, size_t len) {
+  char *s = malloc(len ? len : 1);
+  memcpy(s, buf, len);
+  size_t g = 5, b = 7, g0, b0;
+  nd_utf8_stats(s, len, &g, &b);
+  utf8_stats_ref(s, len, &g0, &b0);
+  if (g != g0 || b != b0) {
+    char hex[3 * 64 + 1] = "";
+    for (size_t k = 0; k < len && k < 64; k++) sprintf(hex + 3 * k, "%02x ", (unsigned char)s[k]);
+    cr_assert_fail("nd_utf8_stats good %zu bad %zu, character by character good %zu bad %zu, len %zu: %s", g, b, g0,
+                   b0, len, hex);
+  }
+  free(s);
+}
+
+Test(scans, utf8_stats_matches_character_by_character) {
+  static char buf[4096];
+  for (int it = 0; it < 60000; it++) check_stats(buf, make(buf, sizeof buf, pieces_count()));
+}
+
+Test(scans, utf8_stats_bad_sequences_at_every_offset) {
+  /* each invalid or unusual sequence at every offset 0..140 of Arabic
+   * text (odd offsets after one ASCII byte), so that it falls on every
+   * lane of a block, across block edges and in the tail */
+  const char *odd[] = {"\xc0\x80", "\xc1\xbf", "\xc2", "\xdf", "\xd8\xd8\xa7", "\x80", "\xbf\xbf", "\xe0\x80\x80",
+                       "\xe0\xa0\x80", "\xe2\x80", "\xe2\x80\x9c", "\xed\xa0\x80", "\xed\xbf\xbf", "\xef\xbf\xbd",
+                       "\xef\xbf", "\xef\xbf\xbe", "\xf0\x9f\x98\x80", "\xf0\x9f", "\xf4\x90\x80\x80", "\xf5\x80",
+                       "\xfe", "\xff", "\xd9"};
+  char text[400];
+  for (size_t k = 0; k < sizeof odd / sizeof *odd; k++) {
+    for (size_t at = 0; at < 140; at++) {
+      for (int tail = 0; tail < 3; tail++) {
+        size_t len = arabic_then(text, at, odd[k]);
+        /* then Arabic, ASCII, or the text cut right after the piece */
+        size_t more = tail == 2 ? 0 : 40 + at % 37;
+        for (size_t j = 0; j < more; j++) {
+          if (tail == 0 && len + 2 <= sizeof text) { memcpy(text + len, "\xd8\xa7", 2); len += 2; }
+          else if (len < sizeof text) text[len++] = (char)('a' + j % 26);
+        }
+        check_stats(text, len);
+        /* and at the very end of a long text */
+        if (tail == 2 && at >= 64) check_stats(text + 1, len - 1);
+      }
+    }
+  }
 }
