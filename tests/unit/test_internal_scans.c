@@ -2,12 +2,13 @@
  * against the quick check done a character at a time with ICU (and
  * against unorm2_isNormalized: "certainly NFC" must be NFC), and the html
  * writer's nd_html_bidi_scan against u_charDirection per character and
- * the escaper's rules; nd_utf8_stats (text decoding's UTF-8 census)
- * against the loop a character at a time it replaced.  Random strings
- * made of Arabic letters, marks out of canonical order, Latin, three- and
- * four-byte characters, controls, invalid and truncated sequences, at
- * every length and alignment, in buffers of their exact size (so that a
- * sanitizer sees any read past the end). */
+ * the escaper's rules; nd_utf8_stats (text decoding's UTF-8 census) and
+ * the markdown writer's nd_md_escape_text against the loops a character
+ * or a byte at a time they replaced.  Random strings made of Arabic
+ * letters, marks out of canonical order, Latin, three- and four-byte
+ * characters, controls, invalid and truncated sequences, at every length
+ * and alignment, in buffers of their exact size (so that a sanitizer sees
+ * any read past the end). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "internal.h"
 #include "core/ucache.h"
 #include "formats/html/html.h"
+#include "formats/markdown/markdown.h"
 
 static const char *const PIECES[] = {
     /* Arabic letters (the common case), Persian, the Arabic comma, digits */
@@ -331,4 +333,203 @@ Test(scans, utf8_stats_bad_sequences_at_every_offset) {
       }
     }
   }
+}
+
+/* ---- markdown escaping ---- */
+
+static int md_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+
+/* nd_md_escape_text as it was, a byte at a time (line_start_escape is
+ * the writer's own: the same function before and after). */
+static size_t line_start_ref(const char *s, size_t len, size_t i) {
+  /* the writer's line_start_escape, copied */
+  if (i >= len) return (size_t)-1;
+  unsigned char c = (unsigned char)s[i];
+  unsigned char n1 = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+  switch (c) {
+  case '#': case '>': case '-': case '=': case '%':
+    return i;
+  case '+': case ':':
+    return (n1 == 0 || n1 == ' ' || n1 == '\t') ? i : (size_t)-1;
+  case '(': {
+    size_t k = i + 1;
+    while (k < len && md_alnum((unsigned char)s[k]) && k - i < 12) k++;
+    return (k > i + 1 && k < len && s[k] == ')') ? i : (size_t)-1;
+  }
+  default:
+    break;
+  }
+  size_t k = i;
+  int roman = c && strchr("ivxlcdmIVXLCDM", c) != NULL;
+  if (c >= '0' && c <= '9') {
+    while (k < len && k - i < 10 && s[k] >= '0' && s[k] <= '9') k++;
+  } else if (roman || ((c | 32) >= 'a' && (c | 32) <= 'z')) {
+    k = i + 1;
+    if (roman)
+      while (k < len && k - i < 10 && s[k] && strchr("ivxlcdmIVXLCDM", s[k])) k++;
+  } else {
+    return (size_t)-1;
+  }
+  if (k < len && (s[k] == '.' || s[k] == ')')) {
+    unsigned char a = k + 1 < len ? (unsigned char)s[k + 1] : 0;
+    if (a == 0 || a == ' ' || a == '\t') return k;
+  }
+  return (size_t)-1;
+}
+
+static void md_escape_ref(nd_buf *out, const char *s, size_t len, int line_start, int in_table) {
+  size_t esc_at = (size_t)-1;
+  size_t i = 0;
+  if (line_start) {
+    while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
+    esc_at = line_start_ref(s, len, i);
+  }
+  size_t run = i;
+  for (; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int esc = 0;
+    if (i == esc_at) esc = 1;
+    else if (c < 0x80) {
+      switch (c) {
+      case '\\': case '`': case '*': case '[': case ']': case '<': case '~': case '^': case '$': case '|':
+      case '{':
+        esc = 1;
+        break;
+      case '_': {
+        unsigned char p = i ? (unsigned char)s[i - 1] : 0, nx = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        esc = !(md_alnum(p) && md_alnum(nx));
+        break;
+      }
+      case '&': {
+        unsigned char nx = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        esc = nx == '#' || md_alnum(nx);
+        break;
+      }
+      case '@': {
+        unsigned char p = i ? (unsigned char)s[i - 1] : 0;
+        esc = !md_alnum(p);
+        break;
+      }
+      case '!':
+        esc = i + 1 == len;
+        break;
+      case '\n':
+      case '\r':
+        nd_buf_put(out, s + run, i - run);
+        while (out->len && (out->data[out->len - 1] == ' ' || out->data[out->len - 1] == '\t')) out->len--;
+        if (c == '\r' && i + 1 < len && s[i + 1] == '\n') i++;
+        nd_buf_putc(out, in_table ? ' ' : '\n');
+        i++;
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+        esc_at = in_table ? (size_t)-1 : line_start_ref(s, len, i);
+        run = i;
+        i--;
+        continue;
+      default:
+        if (c < 0x20 && c != '\t') {
+          nd_buf_put(out, s + run, i - run);
+          run = i + 1;
+          continue;
+        }
+        break;
+      }
+    }
+    if (esc) {
+      nd_buf_put(out, s + run, i - run);
+      nd_buf_putc(out, '\\');
+      run = i;
+    }
+  }
+  nd_buf_put(out, s + run, len - run);
+}
+
+static void check_md(const char *buf, size_t len, int line_start, int in_table) {
+  char *s = malloc(len ? len : 1);
+  memcpy(s, buf, len);
+  nd_buf a = ND_BUF_INIT, b = ND_BUF_INIT;
+  nd_buf_puts(&a, "x \t");
+  nd_buf_puts(&b, "x \t");
+  nd_md_escape_text(&a, s, len, line_start, in_table);
+  md_escape_ref(&b, s, len, line_start, in_table);
+  cr_assert(!a.failed && !b.failed);
+  if (a.len != b.len || memcmp(a.data, b.data, a.len)) {
+    char hex[3 * 64 + 1] = "";
+    for (size_t k = 0; k < len && k < 64; k++) sprintf(hex + 3 * k, "%02x ", (unsigned char)s[k]);
+    cr_assert_fail("nd_md_escape_text differs from the byte loop (line_start %d, in_table %d, len %zu -> %zu, %zu): %s",
+                   line_start, in_table, len, a.len, b.len, hex);
+  }
+  nd_buf_free(&a);
+  nd_buf_free(&b);
+  free(s);
+}
+
+/* Overwrites n random places of buf[0..len) with one of the k pieces. */
+static size_t sprinkle(char *buf, size_t len, const char *const *pieces, size_t k, unsigned n) {
+  for (unsigned j = 0; j < n && len; j++) {
+    const char *p = pieces[rnd((unsigned)k)];
+    size_t at = rnd((unsigned)len), pl = strlen(p);
+    if (at + pl <= len) memcpy(buf + at, p, pl);
+  }
+  return len;
+}
+
+/* Random text with what markdown escapes, at line starts too. */
+static size_t make_md(char *buf, size_t cap) {
+  static const char *const md[] = {"\\", "`", "*", "[", "]", "<", "~", "^", "$", "|", "{", "}", "_", "a_b", "_a", "&",
+                                   "&#", "&amp", "@", "a@", "!", "#", ">", "-", "=", "%", "+ ", ":", "(a)", "(12)",
+                                   "1. ", "12) ", "iv. ", "x) ", "a.", "\n", "\r", "\r\n", "\n\n  ", " \n", "\t",
+                                   "\x01", "\x7f", "  ", "\n# ", "\n- ", "\n1. "};
+  return sprinkle(buf, make(buf, cap, pieces_count()), md, sizeof md / sizeof *md, rnd(4) == 0 ? 0 : rnd(12));
+}
+
+Test(scans, md_escape_matches_the_byte_loop) {
+  static char buf[4096];
+  for (int it = 0; it < 60000; it++) {
+    size_t len = make_md(buf, sizeof buf);
+    check_md(buf, len, it & 1, (it >> 1) & 1);
+  }
+}
+
+Test(scans, md_escape_every_offset) {
+  /* each special character at every offset of Arabic text with spaces,
+   * from every start: block edges, the tail, the line start */
+  const char *sp[] = {"*", "_", "a_b", "&a", "@", "!", "\n1. x", "\n#", "\r\n-", "\x01", "|", "\\", "~"};
+  char text[240];
+  for (size_t k = 0; k < sizeof sp / sizeof *sp; k++) {
+    for (size_t at = 0; at < 110; at++) {
+      size_t len = 0;
+      for (size_t j = 0; len + 2 <= at; j++) {
+        memcpy(text + len, j % 4 == 3 ? "  " : "\xd8\xb3", 2);
+        len += 2;
+      }
+      if (len < at) text[len++] = ' ';
+      size_t n = strlen(sp[k]);
+      memcpy(text + len, sp[k], n);
+      len += n;
+      for (size_t j = 0; j < 50 + at % 11; j++) {
+        if (j % 7 == 6) {
+          text[len++] = ' ';
+        } else {
+          memcpy(text + len, "\xd9\x84", 2);
+          len += 2;
+        }
+      }
+      for (size_t from = 0; from < 3; from++) {
+        check_md(text + from, len - from, 0, 0);
+        check_md(text + from, len - from, 1, 0);
+        check_md(text + from, len - from, 0, 1);
+      }
+    }
+  }
+  /* what the last byte decides ('!' escaped only there, '_' and '&'
+   * looking past it), for every length: the last byte in a block too */
+  const char *last[] = {"!", "_", "&", "@", "a_"};
+  for (size_t k = 0; k < sizeof last / sizeof *last; k++)
+    for (size_t len = 0; len < 140; len++) {
+      size_t n = strlen(last[k]);
+      for (size_t j = 0; j < len; j++) text[j] = j % 5 == 4 ? ' ' : (char)(j & 1 ? 0x84 : 0xd9);
+      memcpy(text + len, last[k], n);
+      check_md(text, len + n, 0, 0);
+      check_md(text, len + n, 1, 1);
+    }
 }
