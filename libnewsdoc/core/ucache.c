@@ -334,3 +334,47 @@ void nd_utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad) {
   stats_span(s, len, &i, len, good_mb, bad);
 }
 
+/* ---- HTML text -------------------------------------------------------------- */
+
+static int html_ws_byte(unsigned c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+#if ND_AVX2
+/* Blocks of 32 from u[i] while 33 bytes are left (the byte after each
+ * lane is looked at): where the first lane is that is not above 0x20 or a
+ * space followed by a byte above 0x20; the loop below decides it. */
+static ND_TARGET_AVX2 size_t words_blocks(const unsigned char *u, size_t i, size_t len) {
+  const __m256i k20 = ND_K(ND_K20);
+  while (len - i >= 33) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
+    __m256i n = _mm256_loadu_si256((const __m256i *)(u + i + 1));
+    __m256i le = _mm256_cmpeq_epi8(_mm256_min_epu8(v, k20), v);
+    __m256i nle = _mm256_cmpeq_epi8(_mm256_min_epu8(n, k20), n);
+    __m256i single = _mm256_andnot_si256(nle, _mm256_cmpeq_epi8(v, k20));
+    unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(single, le));
+    if (m) return i + (size_t)__builtin_ctz(m);
+    i += 32;
+  }
+  return i;
+}
+#endif
+
+size_t nd_html_words_end(const char *s, size_t i, size_t len) {
+  const unsigned char *u = (const unsigned char *)s;
+#if ND_AVX2
+  int vec = len - i >= 64 && nd_have_avx2();
+#endif
+  for (;;) {
+#if ND_AVX2
+    if (vec && len - i >= 33) i = words_blocks(u, i, len);
+#endif
+    while (i < len && u[i] > ' ') i++;
+    if (i >= len) return i;
+    unsigned c = u[i];
+    /* a control is part of a word; a space between words stays */
+    if (!html_ws_byte(c) || (c == ' ' && i + 1 < len && !html_ws_byte(u[i + 1]))) {
+      i++;
+      continue;
+    }
+    return i;
+  }
+}

@@ -141,4 +141,9 @@ int nd_nfc_quick(const char *s, size_t len);
  * two-byte sequences; anything else a character at a time. */
 void nd_utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad);
 
+/* From s[i] (not HTML whitespace, or i == len): the end of the text that
+ * HTML's whitespace rules leave as it is, words (bytes other than space,
+ * tab, LF, CR and FF) and single spaces between them; the html reader
+ * copies it in one piece.  With AVX2 32 bytes at a time. */
+size_t nd_html_words_end(const char *s, size_t i, size_t len);
 #endif

@@ -2,8 +2,9 @@
  * against the quick check done a character at a time with ICU (and
  * against unorm2_isNormalized: "certainly NFC" must be NFC), and the html
  * writer's nd_html_bidi_scan against u_charDirection per character and
- * the escaper's rules; nd_utf8_stats (text decoding's UTF-8 census) and
- * the markdown writer's nd_md_escape_text against the loops a character
+ * the escaper's rules; nd_utf8_stats (text decoding's UTF-8 census), the
+ * markdown writer's nd_md_escape_text and nd_html_words_end (the html
+ * reader's runs of text kept as they are) against the loops a character
  * or a byte at a time they replaced.  Random strings made of Arabic
  * letters, marks out of canonical order, Latin, three- and four-byte
  * characters, controls, invalid and truncated sequences, at every length
@@ -532,4 +533,68 @@ Test(scans, md_escape_every_offset) {
       check_md(text, len + n, 0, 0);
       check_md(text, len + n, 1, 1);
     }
+}
+
+/* ---- the html reader's text runs ---- */
+
+static int ws_ref(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+static size_t words_end_ref(const char *s, size_t i, size_t len) {
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    if (!ws_ref(c) || (c == ' ' && i + 1 < len && !ws_ref((unsigned char)s[i + 1]))) i++;
+    else break;
+  }
+  return i;
+}
+
+static void check_words(const char *buf, size_t len) {
+  char *s = malloc(len ? len : 1);
+  memcpy(s, buf, len);
+  size_t tries = 0;
+  for (size_t i = 0; i <= len && tries < 6; i += 1 + (len > 64 ? rnd((unsigned)len / 4 + 1) : 0)) {
+    if (i < len && ws_ref((unsigned char)s[i])) continue;
+    tries++;
+    size_t got = nd_html_words_end(s, i, len), want = words_end_ref(s, i, len);
+    cr_assert_eq(got, want, "nd_html_words_end from %zu: %zu, byte by byte %zu (len %zu)", i, got, want, len);
+  }
+  free(s);
+}
+
+/* Random text with HTML's blanks: single and double spaces, tabs, form
+ * feeds, newlines, vertical tabs and other controls. */
+static size_t make_blanks(char *buf, size_t cap) {
+  static const char *const blank[] = {" ", " ", " ", "  ", "\n", "\t", "\f", "\r\n", "\v", "\x01", " \x1f", " \n "};
+  return sprinkle(buf, make(buf, cap, pieces_count()), blank, sizeof blank / sizeof *blank, rnd(6));
+}
+
+Test(scans, html_words_end_matches_byte_by_byte) {
+  static char buf[4096];
+  for (int it = 0; it < 60000; it++) check_words(buf, make_blanks(buf, sizeof buf));
+}
+
+Test(scans, html_words_end_every_start_and_length) {
+  /* Arabic words with single spaces, and each blank that ends a run at
+   * every offset: from every start, every length */
+  const char *blank[] = {"  ", "\n", "\t", "\f", "\r", " \n", " \x01", "\x01", " \x0b"};
+  char text[200];
+  for (size_t k = 0; k < sizeof blank / sizeof *blank; k++) {
+    for (size_t at = 0; at < 100; at += 3) {
+      size_t len = 0;
+      for (size_t j = 0; len + 3 <= at; j++) {
+        memcpy(text + len, j % 3 == 2 ? " " : "\xd9\x84", j % 3 == 2 ? 1 : 2);
+        len += j % 3 == 2 ? 1 : 2;
+      }
+      size_t n = strlen(blank[k]);
+      memcpy(text + len, blank[k], n);
+      len += n;
+      for (; len < 120; len++) text[len] = len % 5 ? 'w' : ' ';
+      for (size_t from = 0; from < 8; from++)
+        for (size_t l = from; l <= len; l += 1 + (l > 40 ? 3 : 0)) {
+          if (from < l && ws_ref((unsigned char)text[from])) continue;
+          cr_assert_eq(nd_html_words_end(text, from, l), words_end_ref(text, from, l), "blank %zu at %zu, from %zu, len %zu",
+                       k, at, from, l);
+        }
+    }
+  }
 }
