@@ -68,7 +68,12 @@ static int put_nfc_utf16(nd_buf *out, const UChar *u, int32_t n) {
 }
 
 static int is_ascii(const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++)
+  size_t i = 0;
+  for (uint64_t w; i + 8 <= len; i += 8) { /* eight bytes at a time */
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ull) return 0;
+  }
+  for (; i < len; i++)
     if ((unsigned char)s[i] >= 0x80) return 0;
   return 1;
 }
@@ -115,27 +120,9 @@ static void U_CALLCONV to_u_fffd(const void *context, UConverterToUnicodeArgs *a
 }
 
 /* Valid UTF-8 sequences (multi-byte) and invalid bytes, for deciding
- * whether damaged UTF-8 is still UTF-8. */
-static void utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad) {
-  size_t i = 0;
-  *good_mb = *bad = 0;
-  while (i < len) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
-      i += 2; /* a valid two-byte sequence (Arabic, Hebrew, ...) */
-      (*good_mb)++;
-      continue;
-    }
-    size_t at = i;
-    uint32_t cp = nd_utf8_next(s, len, &i);
-    if (cp == 0xFFFD && !(at + 2 < len && (unsigned char)s[at + 1] == 0xBF && c == 0xEF &&
-                          (unsigned char)s[at + 2] == 0xBD))
-      (*bad)++;
-    else
-      (*good_mb)++;
-  }
-}
+ * whether damaged UTF-8 is still UTF-8 (core/ucache.c: blocks of ASCII and
+ * two-byte sequences at a time). */
+static void utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad) { nd_utf8_stats(s, len, good_mb, bad); }
 
 /* Legacy charsets we accept from ICU's detector, in preference order when
  * confidences tie.  Anything else (UTF-32, Shift_JIS, ...) is ignored. */

@@ -250,3 +250,131 @@ int nd_nfc_quick(const char *s, size_t len) {
 #endif
   return nfc_span(s, len, &i, len, &prev_ccc);
 }
+
+/* ---- UTF-8 statistics --------------------------------------------------- */
+
+/* Characters from s[*pi] while *pi < stop (the last may end past stop),
+ * counted into *good and *bad. */
+static void stats_span(const char *s, size_t len, size_t *pi, size_t stop, size_t *good, size_t *bad) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = *pi, g = 0, b = 0;
+  while (i < stop) {
+    unsigned c = u[i];
+    if (c < 0x80) {
+      i++;
+      for (uint64_t w; i + 8 <= len && i < stop; i += 8) {
+        memcpy(&w, u + i, 8);
+        if (w & 0x8080808080808080ull) break;
+      }
+      continue;
+    }
+    if (c - 0xC2u <= 0xDFu - 0xC2u && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+      i += 2; /* a valid two-byte sequence (Arabic, Hebrew, ...) */
+      g++;
+      continue;
+    }
+    size_t at = i;
+    uint32_t cp = nd_utf8_next(s, len, &i);
+    if (cp == 0xFFFD && !(at + 2 < len && u[at + 1] == 0xBF && c == 0xEF && u[at + 2] == 0xBD)) b++;
+    else g++;
+  }
+  *pi = i;
+  *good += g;
+  *bad += b;
+}
+
+#if ND_AVX2
+/* Blocks of 32 from u[*pi] (>= 1, a character boundary) while 32 bytes
+ * are left: a block of ASCII and well-formed two-byte sequences adds its
+ * trail bytes to *good; at the first lane it cannot decide, the lanes
+ * before it count and that character goes through stats_span().  *pi
+ * ends at a character boundary. */
+static ND_TARGET_AVX2 void stats_blocks(const char *s, size_t len, size_t *pi, size_t *good, size_t *bad) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = *pi, g = 0;
+  int after_block = 0; /* then u[i - 1] may be a lead not counted yet */
+  while (len - i >= 32) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
+    __m256i p = _mm256_loadu_si256((const __m256i *)(u + i - 1));
+    if (!_mm256_movemask_epi8(_mm256_or_si256(v, p))) { /* ASCII */
+      i += 32;
+      after_block = 1;
+      continue;
+    }
+    __m256i trail;
+    unsigned badm = nd_avx2_pairs(v, p, ND_K(ND_KFF), &trail);
+    unsigned tm = (unsigned)_mm256_movemask_epi8(trail);
+    if (!badm) {
+      g += (size_t)__builtin_popcount(tm);
+      i += 32;
+      after_block = 1;
+      continue;
+    }
+    /* the sequences ending before the first bad lane are whole */
+    g += (size_t)__builtin_popcount(tm & ((1u << __builtin_ctz(badm)) - 1u));
+    size_t q = nd_block_stop(u, i, i, badm, after_block);
+    i = q;
+    stats_span(s, len, &i, q + 1, good, bad);
+    after_block = 0;
+  }
+  *pi = nd_block_end(u, i, after_block);
+  *good += g;
+}
+#endif
+
+void nd_utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad) {
+  size_t i = 0;
+  *good_mb = *bad = 0;
+#if ND_AVX2
+  if (len >= 64 && nd_have_avx2()) {
+    stats_span(s, len, &i, 1, good_mb, bad);
+    if (i < len) stats_blocks(s, len, &i, good_mb, bad);
+  }
+#endif
+  stats_span(s, len, &i, len, good_mb, bad);
+}
+
+/* ---- HTML text -------------------------------------------------------------- */
+
+static int html_ws_byte(unsigned c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+#if ND_AVX2
+/* Blocks of 32 from u[i] while 33 bytes are left (the byte after each
+ * lane is looked at): where the first lane is that is not above 0x20 or a
+ * space followed by a byte above 0x20; the loop below decides it. */
+static ND_TARGET_AVX2 size_t words_blocks(const unsigned char *u, size_t i, size_t len) {
+  const __m256i k20 = ND_K(ND_K20);
+  while (len - i >= 33) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
+    __m256i n = _mm256_loadu_si256((const __m256i *)(u + i + 1));
+    __m256i le = _mm256_cmpeq_epi8(_mm256_min_epu8(v, k20), v);
+    __m256i nle = _mm256_cmpeq_epi8(_mm256_min_epu8(n, k20), n);
+    __m256i single = _mm256_andnot_si256(nle, _mm256_cmpeq_epi8(v, k20));
+    unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(single, le));
+    if (m) return i + (size_t)__builtin_ctz(m);
+    i += 32;
+  }
+  return i;
+}
+#endif
+
+size_t nd_html_words_end(const char *s, size_t i, size_t len) {
+  const unsigned char *u = (const unsigned char *)s;
+#if ND_AVX2
+  int vec = len - i >= 64 && nd_have_avx2();
+#endif
+  for (;;) {
+#if ND_AVX2
+    if (vec && len - i >= 33) i = words_blocks(u, i, len);
+#endif
+    while (i < len && u[i] > ' ') i++;
+    if (i >= len) return i;
+    unsigned c = u[i];
+    /* a control is part of a word; a space between words stays */
+    if (!html_ws_byte(c) || (c == ' ' && i + 1 < len && !html_ws_byte(u[i + 1]))) {
+      i++;
+      continue;
+    }
+    return i;
+  }
+}

@@ -133,4 +133,17 @@ void nd_runs3(const unsigned char in[256], unsigned char lo[3], unsigned char wi
  * NFC_QC=Yes and combining marks in canonical order), 0 when it may not be
  * (or holds code points outside the table): then ask ICU. */
 int nd_nfc_quick(const char *s, size_t len);
+
+/* The well-formed multi-byte sequences (*good_mb; U+FFFD spelled EF BF BD
+ * among them) and the invalid bytes (*bad) of s, as nd_utf8_next reads
+ * them a character at a time: text decoding's "is this still UTF-8?".
+ * ASCII eight bytes at a time, and with AVX2 32-byte blocks of ASCII and
+ * two-byte sequences; anything else a character at a time. */
+void nd_utf8_stats(const char *s, size_t len, size_t *good_mb, size_t *bad);
+
+/* From s[i] (not HTML whitespace, or i == len): the end of the text that
+ * HTML's whitespace rules leave as it is, words (bytes other than space,
+ * tab, LF, CR and FF) and single spaces between them; the html reader
+ * copies it in one piece.  With AVX2 32 bytes at a time. */
+size_t nd_html_words_end(const char *s, size_t i, size_t len);
 #endif

@@ -30,6 +30,7 @@
 #include <libxml/tree.h>
 
 #include "html.h"
+#include "../../core/ucache.h"
 
 /* ---- small DOM helpers ------------------------------------------------------ */
 
@@ -208,21 +209,24 @@ static void text_content(nd_buf *b, xmlNodePtr root) {
   }
 }
 
+/* HTML's whitespace: space, tab, LF, CR and FF (not VT). */
+static const unsigned char html_ws[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1};
+
 /* Whitespace collapsed and trimmed; caller frees.  NULL in -> NULL out;
  * otherwise NULL means out of memory. */
 static char *clean_text(const char *s) {
   if (!s) return NULL;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t len = strlen(s), i = 0;
   nd_buf b = ND_BUF_INIT;
-  int space = 0;
-  for (const char *p = s; *p; p++) {
-    unsigned char c = (unsigned char)*p;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-      space = 1;
-      continue;
-    }
-    if (space && b.len) nd_buf_putc(&b, ' ');
-    space = 0;
-    nd_buf_putc(&b, (char)c);
+  while (i < len) {
+    while (i < len && html_ws[u[i]]) i++;
+    if (i >= len) break;
+    /* words and single spaces: as they are */
+    size_t st = i;
+    i = nd_html_words_end(s, i, len);
+    if (b.len) nd_buf_putc(&b, ' ');
+    nd_buf_put(&b, s + st, i - st);
   }
   char *r = nd_buf_detach(&b, NULL);
   return r;
@@ -281,6 +285,11 @@ typedef struct {
   unsigned long long nodes, max_nodes;
   size_t media_seq;
   int rc;
+  /* while the body is walked (the metadata does not change then): the
+   * document's language and direction, looked up once */
+  int meta_cached;
+  const char *doc_lang;
+  newsdoc_dir doc_dir;
 } R;
 
 static int fail(R *r, int rc) {
@@ -313,12 +322,34 @@ static newsdoc_node *add(R *r, newsdoc_node *parent, newsdoc_node_type t) {
   return n;
 }
 
+/* newsdoc_node_effective_lang/_dir, with the document's own from the cache
+ * while the body is walked. */
+static const char *eff_lang(R *r, const newsdoc_node *n) {
+  if (!r->meta_cached) return newsdoc_node_effective_lang(n, r->doc);
+  const newsdoc_node *top = n;
+  for (const newsdoc_node *a = n; a; a = a->parent) {
+    if (a->lang && *a->lang) return a->lang;
+    top = a;
+  }
+  return n && top == r->doc->root ? r->doc_lang : NULL;
+}
+
+static newsdoc_dir eff_dir(R *r, const newsdoc_node *n) {
+  if (!r->meta_cached) return newsdoc_node_effective_dir(n, r->doc);
+  const newsdoc_node *top = n;
+  for (const newsdoc_node *a = n; a; a = a->parent) {
+    if (a->dir != NEWSDOC_DIR_UNSET) return (newsdoc_dir)a->dir;
+    top = a;
+  }
+  return n && top == r->doc->root ? r->doc_dir : NEWSDOC_DIR_UNSET;
+}
+
 /* Give a new node the DOM's lang/dir where they differ from the model's. */
 static void set_lang_dir(R *r, newsdoc_node *n, uint8_t dir, const char *lang) {
   if (!n || !n->parent) return;
-  newsdoc_dir md = newsdoc_node_effective_dir(n->parent, r->doc);
+  newsdoc_dir md = eff_dir(r, n->parent);
   if (dir != md && dir != NEWSDOC_DIR_UNSET) n->dir = dir;
-  const char *ml = newsdoc_node_effective_lang(n->parent, r->doc);
+  const char *ml = eff_lang(r, n->parent);
   if (lang && *lang && (!ml || strcasecmp(ml, lang)))
     if (nd_node_set_str(&n->lang, lang)) fail(r, NEWSDOC_ENOMEM);
 }
@@ -448,32 +479,56 @@ static void flush_text(R *r, newsdoc_node *inl, nd_buf *b) {
   nd_buf_clear(b);
 }
 
+/* Text that reaches the model as it is (words and single spaces) is
+ * appended straight from s, a run at a time; only what changes (other
+ * blanks, runs of them, leading ones, soft breaks) goes through b. */
+static void put_run(R *r, newsdoc_node *inl, nd_buf *b, const char *s, size_t len) {
+  if (b->len || b->failed) {
+    nd_buf_put(b, s, len);
+    return;
+  }
+  /* as flush_text() would append it from b */
+  if (r->rc || !len) return;
+  if (!(inl->last && inl->last->type == NEWSDOC_NODE_TEXT) && count_node(r)) return;
+  if (nd_node_append_text(inl, s, len)) fail(r, newsdoc_error_last()->code);
+}
+
 static void put_text(R *r, newsdoc_node *inl, const char *s, size_t len) {
+  const unsigned char *u = (const unsigned char *)s;
   nd_buf b = ND_BUF_INIT;
-  size_t i = 0;
+  size_t i = 0, run = 0; /* s[run..i) goes out as it is */
   while (i < len && !r->rc) {
     size_t st = i;
     int nl = 0;
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f')) {
-      if (s[i] == '\n') nl = 1;
+    while (i < len && html_ws[u[i]]) {
+      if (u[i] == '\n') nl = 1;
       i++;
     }
-    if (i > st && !r->ws) {
-      if (nl) {
-        flush_text(r, inl, &b);
-        if (!add(r, inl, NEWSDOC_NODE_SOFT_BREAK)) break;
-      } else {
-        nd_buf_putc(&b, ' ');
-      }
-      r->ws = 1;
-    }
-    st = i;
-    while (i < len && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f')) i++;
     if (i > st) {
-      nd_buf_put(&b, s + st, i - st);
-      r->ws = 0;
+      if (r->ws) { /* dropped */
+        put_run(r, inl, &b, s + run, st - run);
+        run = i;
+      } else if (nl) {
+        put_run(r, inl, &b, s + run, st - run);
+        flush_text(r, inl, &b);
+        run = i;
+        if (!add(r, inl, NEWSDOC_NODE_SOFT_BREAK)) break;
+        r->ws = 1;
+      } else if (i - st != 1 || u[st] != ' ') { /* one space for the run */
+        put_run(r, inl, &b, s + run, st - run);
+        nd_buf_putc(&b, ' ');
+        run = i;
+        r->ws = 1;
+      } else {
+        r->ws = 1;
+      }
     }
+    /* words and the single spaces between them: as they are */
+    st = i;
+    i = nd_html_words_end(s, i, len);
+    if (i > st) r->ws = 0;
   }
+  if (run < i) put_run(r, inl, &b, s + run, i - run);
   flush_text(r, inl, &b);
   nd_buf_free(&b);
 }
@@ -1030,8 +1085,8 @@ static void inline_element(R *r, xmlNodePtr el, newsdoc_node *inl, const rframe 
   if (t == NEWSDOC_NODE_NONE && !block) {
     const char *l = lang_attr(el);
     newsdoc_dir d = parse_dir(attr(el, "dir"));
-    const char *ml = newsdoc_node_effective_lang(inl, r->doc);
-    newsdoc_dir md = newsdoc_node_effective_dir(inl, r->doc);
+    const char *ml = eff_lang(r, inl);
+    newsdoc_dir md = eff_dir(r, inl);
     const char *id = attr(el, "id");
     if ((d && d != md) || (l && *l && (!ml || strcasecmp(l, ml))) || (id && *id && strcmp(n, "a") && !r->cleanup))
       t = NEWSDOC_NODE_SPAN;
@@ -1298,7 +1353,13 @@ static void walk(R *r, xmlNodePtr root, uint8_t dir, const char *lang) {
   base.lang = lang;
   r->blk = r->top;
   r->ws = 1;
-  if (push(r, base)) return;
+  r->doc_lang = newsdoc_meta_get(r->doc, NEWSDOC_META_LANG);
+  r->doc_dir = newsdoc_doc_dir(r->doc);
+  r->meta_cached = 1;
+  if (push(r, base)) {
+    r->meta_cached = 0;
+    return;
+  }
   unsigned counter = 0;
   size_t max_attrs = (size_t)newsdoc_ctx_limit(r->ctx, NEWSDOC_LIMIT_ATTRIBUTES);
   while (r->nst && !r->rc) {
@@ -1375,6 +1436,7 @@ static void walk(R *r, xmlNodePtr root, uint8_t dir, const char *lang) {
   }
   while (r->nst) pop(r);
   close_implicit(r);
+  r->meta_cached = 0;
 }
 
 /* ---- metadata ------------------------------------------------------------------ */
@@ -1389,6 +1451,7 @@ static int iso_date(const char *v) {
 
 static void meta_set(R *r, const char *key, const char *value) {
   if (!value || r->rc) return;
+  r->meta_cached = 0;
   char *v = clean_text(value);
   if (!v) { fail(r, nd_oom("html: metadata")); return; }
   if (*v && (strcmp(key, NEWSDOC_META_DATE) || iso_date(v)) && !newsdoc_meta_get(r->doc, key) && nd_utf8_valid(v, strlen(v))) {
@@ -1400,6 +1463,7 @@ static void meta_set(R *r, const char *key, const char *value) {
 
 static void meta_add(R *r, const char *key, const char *value) {
   if (!value || r->rc) return;
+  r->meta_cached = 0;
   char *v = clean_text(value);
   if (!v) { fail(r, nd_oom("html: metadata")); return; }
   if (*v && nd_utf8_valid(v, strlen(v))) {
@@ -1745,28 +1809,35 @@ static int tag_at(const char *s, size_t len, size_t i, const char *name) {
  * scripts and styles; counts the words inside each tag, quotes aware.
  * Returns the 1-based line of the first such tag, or 0. */
 static size_t attr_bomb(const char *s, size_t len, size_t max) {
-  size_t line = 1, i = 0;
+  size_t i = 0;
   while (i < len) {
-    char c = s[i];
-    if (c == '\n') line++;
-    if (c != '<' || i + 1 >= len) { i++; continue; }
+    /* the next '<' (memchr: the text between tags is most of the page) */
+    const char *lt = memchr(s + i, '<', len - i);
+    if (!lt) break;
+    i = (size_t)(lt - s);
+    if (i + 1 >= len) break;
     if (len - i >= 4 && !memcmp(s + i, "<!--", 4)) {
-      size_t j = i + 4;
-      while (j + 3 <= len && memcmp(s + j, "-->", 3)) { if (s[j] == '\n') line++; j++; }
-      i = j + 3;
+      const char *end = NULL;
+      for (size_t j = i + 4; !end && j + 3 <= len; j++) {
+        const char *d = memchr(s + j, '-', len - j - 2);
+        if (!d) break;
+        j = (size_t)(d - s);
+        if (d[1] == '-' && d[2] == '>') end = d;
+      }
+      if (!end) break; /* not closed */
+      i = (size_t)(end - s) + 3;
       continue;
     }
     const char *raw = NULL;
     if (len - i >= 7 && !strncasecmp(s + i, "<script", 7)) raw = "</script";
     else if (len - i >= 6 && !strncasecmp(s + i, "<style", 6)) raw = "</style";
     if (!isalpha((unsigned char)s[i + 1])) { i++; continue; }
-    size_t words = 0, start = line;
+    size_t words = 0, start = i;
     int in_word = 0, after_eq = 0;
     char quote = 0;
     size_t j = i + 1;
     for (; j < len; j++) {
       char d = s[j];
-      if (d == '\n') line++;
       if (quote) { if (d == quote) quote = 0; continue; }
       if (d == '"' || d == '\'') { quote = d; after_eq = 0; continue; }
       if (d == '>') break;
@@ -1777,12 +1848,24 @@ static size_t attr_bomb(const char *s, size_t len, size_t max) {
         else words++;
       }
       in_word = !space;
-      if (words > max + 1) return start;
+      if (words > max + 1) {
+        /* its line: counted only now */
+        size_t line = 1;
+        for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + start - p))) != NULL; p++) line++;
+        return line;
+      }
     }
     i = j + 1;
     if (raw) {
+      /* to the closing tag (or to the last '<' that could not start one) */
       size_t rl = strlen(raw);
-      while (i + rl <= len && strncasecmp(s + i, raw, rl)) { if (s[i] == '\n') line++; i++; }
+      while (i + rl <= len) {
+        const char *q = memchr(s + i, '<', len - i);
+        if (!q) { i = len; break; }
+        i = (size_t)(q - s);
+        if (i + rl > len || !strncasecmp(s + i, raw, rl)) break;
+        i++;
+      }
     }
   }
   return 0;

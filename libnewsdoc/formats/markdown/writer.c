@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "markdown.h"
+#include "../../core/ucache.h"
 
 typedef struct {
   const newsdoc_node *node;
@@ -33,6 +34,8 @@ typedef struct {
   size_t nmarks, capmarks;
   int err;
   int warned_raw, warned_span, warned_break, warned_attr, warned_cell;
+  const char *doc_lang; /* the document's language and direction (its */
+  newsdoc_dir doc_dir;  /* metadata does not change while it is written) */
 } md_writer;
 
 /* ---- escaping ----------------------------------------------------------------- */
@@ -80,7 +83,56 @@ static size_t line_start_escape(const char *s, size_t len, size_t i) {
   return (size_t)-1;
 }
 
+/* The bytes nd_md_escape_text() looks at: what may need a backslash, the
+ * line breaks and the controls it drops.  Every other byte (letters,
+ * digits, blanks, UTF-8 past ASCII) is copied as it is, a run at a time. */
+static const unsigned char md_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0,
+    /* 0x80-0xFF: 0 */
+};
+
+#if ND_AVX2
+/* md_special for 32 bytes at a time: a byte is special when its low
+ * nibble's entry in MD_LO and its high nibble's in MD_HI share a bit
+ * (bit h for the high nibble h < 8; none for bytes past ASCII). */
+static const unsigned char MD_LO[32] = {
+    0x53, 0x07, 0x03, 0x03, 0x07, 0x03, 0x07, 0x03, 0x03, 0x02, 0x07, 0xA3, 0xAB, 0x23, 0xA3, 0x23,
+    0x53, 0x07, 0x03, 0x03, 0x07, 0x03, 0x07, 0x03, 0x03, 0x02, 0x07, 0xA3, 0xAB, 0x23, 0xA3, 0x23};
+static const unsigned char MD_HI[32] = {
+    0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+
+/* The first special byte of u[i..lim), or where fewer than 32 bytes are
+ * left. */
+static ND_TARGET_AVX2 size_t md_skip_blocks(const unsigned char *u, size_t i, size_t lim) {
+  const __m256i lo = _mm256_loadu_si256((const __m256i *)MD_LO), hi = _mm256_loadu_si256((const __m256i *)MD_HI);
+  const __m256i nib = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+  while (lim - i >= 32) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
+    __m256i l = _mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib));
+    __m256i h = _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
+    unsigned m = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(l, h), zero));
+    if (m) return i + (size_t)__builtin_ctz(m);
+    i += 32;
+  }
+  return i;
+}
+#endif
+
+/* The first byte of u[i..lim) that md_special marks, or lim. */
+static size_t md_skip(const unsigned char *u, size_t i, size_t lim) {
+#if ND_AVX2
+  if (lim - i >= 32 && nd_have_avx2()) i = md_skip_blocks(u, i, lim);
+#endif
+  while (i < lim && !md_special[u[i]]) i++;
+  return i;
+}
+
 void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, int in_table) {
+  const unsigned char *u = (const unsigned char *)s;
   size_t esc_at = (size_t)-1;
   size_t i = 0;
   if (line_start) {
@@ -88,28 +140,34 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
     esc_at = line_start_escape(s, len, i);
   }
   size_t run = i;
-  for (; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
+  while (i < len) {
+    /* the bytes copied as they are, up to the next special one or the
+     * character a line start makes special */
+    i = md_skip(u, i, esc_at < len ? esc_at : len);
+    if (i >= len) break;
+    unsigned char c = u[i];
     int esc = 0;
-    if (i == esc_at) esc = 1;
-    else if (c < 0x80) {
+    if (i == esc_at) {
+      esc = 1;
+      esc_at = (size_t)-1;
+    } else {
       switch (c) {
       case '\\': case '`': case '*': case '[': case ']': case '<': case '~': case '^': case '$': case '|':
       case '{':
         esc = 1;
         break;
       case '_': {
-        unsigned char p = i ? (unsigned char)s[i - 1] : 0, nx = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        unsigned char p = i ? u[i - 1] : 0, nx = i + 1 < len ? u[i + 1] : 0;
         esc = !(is_alnum_ascii(p) && is_alnum_ascii(nx));
         break;
       }
       case '&': {
-        unsigned char nx = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        unsigned char nx = i + 1 < len ? u[i + 1] : 0;
         esc = nx == '#' || is_alnum_ascii(nx);
         break;
       }
       case '@': {
-        unsigned char p = i ? (unsigned char)s[i - 1] : 0;
+        unsigned char p = i ? u[i - 1] : 0;
         esc = !is_alnum_ascii(p);
         break;
       }
@@ -130,13 +188,11 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
         while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
         esc_at = in_table ? (size_t)-1 : line_start_escape(s, len, i);
         run = i;
-        i--;
         continue;
       default:
         if (c < 0x20 && c != '\t') { /* controls: dropped */
           nd_buf_put(out, s + run, i - run);
           run = i + 1;
-          continue;
         }
         break;
       }
@@ -146,6 +202,7 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
       nd_buf_putc(out, '\\');
       run = i;
     }
+    i++;
   }
   nd_buf_put(out, s + run, len - run);
 }
@@ -199,17 +256,36 @@ static void put_attrs_html(nd_buf *b, const char *lang, newsdoc_dir dir) {
   if (lang) { nd_buf_puts(b, " lang=\""); nd_xml_escape_attr(b, lang, strlen(lang)); nd_buf_putc(b, '"'); }
 }
 
+/* newsdoc_node_effective_lang/_dir with the document's own looked up once. */
+static const char *eff_lang(const md_writer *w, const newsdoc_node *n) {
+  const newsdoc_node *top = n;
+  for (const newsdoc_node *a = n; a; a = a->parent) {
+    if (a->lang && *a->lang) return a->lang;
+    top = a;
+  }
+  return top == w->doc->root ? w->doc_lang : NULL;
+}
+
+static newsdoc_dir eff_dir(const md_writer *w, const newsdoc_node *n) {
+  const newsdoc_node *top = n;
+  for (const newsdoc_node *a = n; a; a = a->parent) {
+    if (a->dir != NEWSDOC_DIR_UNSET) return (newsdoc_dir)a->dir;
+    top = a;
+  }
+  return top == w->doc->root ? w->doc_dir : NEWSDOC_DIR_UNSET;
+}
+
 /* The lang/dir a node sets that differ from its parent's. */
 static int own_attrs(md_writer *w, const newsdoc_node *n, const char **lang, newsdoc_dir *dir) {
   *lang = NULL;
   *dir = NEWSDOC_DIR_UNSET;
   const newsdoc_node *p = n->parent;
   if (n->lang) {
-    const char *pl = p ? newsdoc_node_effective_lang(p, w->doc) : newsdoc_meta_get(w->doc, NEWSDOC_META_LANG);
+    const char *pl = p ? eff_lang(w, p) : w->doc_lang;
     if (!pl || strcmp(pl, n->lang)) *lang = n->lang;
   }
   if (n->dir) {
-    newsdoc_dir pd = p ? newsdoc_node_effective_dir(p, w->doc) : newsdoc_doc_dir(w->doc);
+    newsdoc_dir pd = p ? eff_dir(w, p) : w->doc_dir;
     if (pd != (newsdoc_dir)n->dir) *dir = (newsdoc_dir)n->dir;
   }
   return *lang || *dir;
@@ -241,14 +317,23 @@ static void put_url(nd_buf *b, const char *u) {
     if (c <= ' ' || c == '<' || c == '>') angle = 1;
   }
   if (angle) nd_buf_putc(b, '<');
+  size_t run = 0; /* u[run..i) goes out as it is */
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)u[i];
-    if (c == '\n' || c == '\r') { nd_buf_puts(b, "%0A"); continue; }
+    if (c == '\n' || c == '\r') {
+      nd_buf_put(b, u + run, i - run);
+      nd_buf_puts(b, "%0A");
+      run = i + 1;
+      continue;
+    }
     if (c == '\\' || c == '<' || c == '>' || c == '*' || c == '`' || (!angle && (c == '(' || c == ')')) ||
-        (c == '&' && i + 1 < len && (u[i + 1] == '#' || is_alnum_ascii((unsigned char)u[i + 1]))))
+        (c == '&' && i + 1 < len && (u[i + 1] == '#' || is_alnum_ascii((unsigned char)u[i + 1])))) {
+      nd_buf_put(b, u + run, i - run);
       nd_buf_putc(b, '\\');
-    nd_buf_putc(b, (char)c);
+      run = i;
+    }
   }
+  nd_buf_put(b, u + run, len - run);
   if (angle) nd_buf_putc(b, '>');
 }
 
@@ -771,6 +856,8 @@ int nd_md_write(const newsdoc_doc *doc, newsdoc_sink *sink, newsdoc_ctx *ctx, vo
   w.ctx = ctx;
   w.sink = sink;
   w.at_bol = 1;
+  w.doc_lang = newsdoc_meta_get(doc, NEWSDOC_META_LANG);
+  w.doc_dir = newsdoc_doc_dir(doc);
   nd_buf_puts(&w.prefix, "");
   nd_md_frontmatter_write(doc, &w.out);
   if (newsdoc_media_count(doc))
