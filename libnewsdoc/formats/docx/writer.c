@@ -376,7 +376,14 @@ static void put_run(dw *w, const fmt *f, int rtl_run, const char *s, size_t len)
     char c = i < len ? s[i] : 0;
     if (i < len && c != '\t' && c != '\n' && c != '\r') continue;
     if (i > start) {
-      nd_buf_puts(b, "<w:t xml:space=\"preserve\">");
+      /* xml:space="preserve" where spaces would otherwise go: at either
+       * end, or two in a row (Word writes it only there too) */
+      const char *t = s + start;
+      size_t tl = i - start;
+      int keep = t[0] == ' ' || t[tl - 1] == ' ';
+      for (const char *q = t, *e = t + tl; !keep && (q = memchr(q, ' ', (size_t)(e - q))) && q + 1 < e; q += 2)
+        keep = q[1] == ' ';
+      nd_buf_puts(b, keep ? "<w:t xml:space=\"preserve\">" : "<w:t>");
       nd_xml_escape(b, s + start, i - start);
       nd_buf_puts(b, "</w:t>");
     }
