@@ -28,6 +28,24 @@ void *nd_malloc(size_t n);
 void *nd_calloc(size_t count, size_t size); /* overflow-checked, zeroed */
 void *nd_realloc(void *p, size_t n);
 void nd_free(void *p);
+/* Whether the host's allocator is the default one (malloc); the slab is used
+ * only then, and gives its chunks back with nd_default_free (free), whatever
+ * allocator is installed by that time. */
+extern int nd_alloc_std;
+void nd_default_free(void *p);
+/* Nodes come from per-thread chunks (core/slab.c).  nd_slab_alloc returns
+ * `size` bytes, aligned for a node, and the chunk they are in (*slab), or
+ * NULL in *slab when it fell back to nd_malloc (free those with nd_free).
+ * nd_slab_put releases `count` allocations of one chunk (one atomic
+ * operation; the chunk is freed when its last one goes) and returns how many
+ * are left (plus a large bias while a thread still allocates from it). */
+typedef struct nd_slab nd_slab;
+void *nd_slab_alloc(size_t size, nd_slab **slab);
+size_t nd_slab_put(nd_slab *s, size_t count);
+/* For the tests: whether a node made now would go into a chunk, and how many
+ * chunks exist (all threads). */
+int nd_slab_active(void);
+size_t nd_slab_chunks(void);
 char *nd_strndup(const char *s, size_t n); /* NUL-terminated copy */
 char *nd_strdup(const char *s);            /* NULL in -> NULL out */
 /* Room for one more element in an array of *cap elements of elem bytes
@@ -125,6 +143,7 @@ struct newsdoc_node {
   size_t literal_len;
   char *lang;
   nd_node_ext *ext; /* NULL while none of its attributes is set */
+  nd_slab *slab;    /* the chunk the node is in (core/slab.c); NULL: nd_malloc'd */
 };
 /* The node's ext, allocated (zeroed) when missing; NULL with ENOMEM set. */
 nd_node_ext *nd_node_ext_get(newsdoc_node *n);

@@ -85,9 +85,11 @@ static int is_container(newsdoc_node_type t) {
 /* A node with `extra` bytes after the struct (an inline literal). */
 static newsdoc_node *node_alloc_extra(newsdoc_node_type type, size_t extra) {
   if (extra > (size_t)-1 - sizeof(newsdoc_node)) return NULL;
-  newsdoc_node *n = nd_malloc(sizeof *n + extra);
+  nd_slab *slab;
+  newsdoc_node *n = nd_slab_alloc(sizeof *n + extra, &slab);
   if (!n) return NULL;
   memset(n, 0, sizeof *n);
+  n->slab = slab;
   n->type = (uint8_t)type;
   n->colspan = n->rowspan = 1;
   n->start = 1;
@@ -109,7 +111,9 @@ int newsdoc_node_new(newsdoc_node **out, newsdoc_node_type type) {
   return *out ? 0 : nd_oom("newsdoc_node_new");
 }
 
-static void free_fields(newsdoc_node *n) {
+/* Frees what the node points to, and the node itself unless it is in a
+ * chunk: the caller then releases it there (nd_slab_put). */
+static void free_owned(newsdoc_node *n) {
   if (!literal_inline(n)) nd_free(n->literal);
   nd_free(n->lang);
   if (n->ext) {
@@ -120,7 +124,13 @@ static void free_fields(newsdoc_node *n) {
     nd_free(n->ext->aligns);
     nd_free(n->ext);
   }
-  nd_free(n);
+  if (!n->slab) nd_free(n);
+}
+
+static void free_fields(newsdoc_node *n) {
+  nd_slab *slab = n->slab;
+  free_owned(n);
+  if (slab) nd_slab_put(slab, 1);
 }
 
 nd_node_ext *nd_node_ext_get(newsdoc_node *n) {
@@ -140,9 +150,13 @@ void newsdoc_node_unlink(newsdoc_node *n) {
 }
 
 /* Frees a detached subtree without recursion: children are spliced onto a
- * work list through their `next` links. */
+ * work list through their `next` links.  Consecutive nodes of one chunk are
+ * released together: one atomic operation per run, after the run's last
+ * node was read (the nodes still on the list keep their chunk alive). */
 void nd_node_free_tree(newsdoc_node *root) {
   newsdoc_node *todo = root;
+  nd_slab *run = NULL;
+  size_t nrun = 0;
   if (root) root->next = NULL;
   while (todo) {
     newsdoc_node *n = todo;
@@ -151,8 +165,16 @@ void nd_node_free_tree(newsdoc_node *root) {
       n->last->next = todo;
       todo = n->first;
     }
-    free_fields(n);
+    nd_slab *slab = n->slab;
+    free_owned(n);
+    if (slab != run) {
+      if (run) nd_slab_put(run, nrun);
+      run = slab;
+      nrun = 0;
+    }
+    nrun++;
   }
+  if (run) nd_slab_put(run, nrun);
 }
 
 void newsdoc_node_free(newsdoc_node *node) {
