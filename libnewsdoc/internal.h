@@ -34,13 +34,15 @@ void nd_free(void *p);
 extern int nd_alloc_std;
 void nd_default_free(void *p);
 /* Nodes come from per-thread chunks (core/slab.c).  nd_slab_alloc returns
- * `size` bytes, aligned for a node, and the chunk they are in (*slab), or
- * NULL in *slab when it fell back to nd_malloc (free those with nd_free).
+ * `size` bytes, aligned for a node, with `tail` more bytes (unaligned, for an
+ * inline literal) at *tailp, and the chunk they are in (*slab); or one
+ * nd_malloc of size + tail (tail at p + size) and NULL in *slab: free those
+ * with nd_free.
  * nd_slab_put releases `count` allocations of one chunk (one atomic
  * operation; the chunk is freed when its last one goes) and returns how many
  * are left (plus a large bias while a thread still allocates from it). */
 typedef struct nd_slab nd_slab;
-void *nd_slab_alloc(size_t size, nd_slab **slab);
+void *nd_slab_alloc(size_t size, size_t tail, char **tailp, nd_slab **slab);
 size_t nd_slab_put(nd_slab *s, size_t count);
 /* For the tests: whether a node made now would go into a chunk, and how many
  * chunks exist (all threads). */
@@ -127,7 +129,8 @@ typedef struct nd_node_ext {
 
 /* Kept small: a large input has one node for every few dozen bytes.  A
  * TEXT node made by nd_node_add_text carries its literal in the same
- * allocation (just after the struct); code may change a literal in place
+ * allocation (ND_NODE_LIT_INLINE: in its chunk, or just after the struct
+ * when the node is nd_malloc'd on its own); code may change a literal in place
  * within literal_len but must grow or replace it only through node.c
  * (newsdoc_node_set_literal, nd_node_append_literal). */
 struct newsdoc_node {
@@ -166,6 +169,7 @@ int nd_node_take_id(newsdoc_node *n, char *s);
 int nd_node_append_literal(newsdoc_node *n, const char *s, size_t len);
 #define ND_NODE_TIGHT 0x1
 #define ND_NODE_HEADER 0x2
+#define ND_NODE_LIT_INLINE 0x4 /* node.c's: the literal is not nd_malloc'd */
 
 typedef struct nd_meta_entry {
   char *key;

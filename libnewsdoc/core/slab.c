@@ -113,9 +113,9 @@ __attribute__((destructor)) static void slab_fini(void) {
 
 static size_t round_up(size_t n) { return (n + ND_SLAB_ALIGN - 1) & ~(ND_SLAB_ALIGN - 1); }
 
-/* A new current chunk that has room for `size`, or NULL: the node then goes
- * to nd_malloc on its own (too big, no slab here, or out of memory for a
- * chunk: the single allocation then reports it). */
+/* A new current chunk that has room for `size` bytes, or NULL: the node then
+ * goes to nd_malloc on its own (too big, no slab here, or out of memory for
+ * a chunk: the single allocation then reports it). */
 static nd_slab *slab_new(size_t size) {
   pthread_once(&g_once, slab_init);
   if (g_off || !g_key_ok) return NULL;
@@ -138,20 +138,28 @@ static nd_slab *slab_new(size_t size) {
   return s;
 }
 
-void *nd_slab_alloc(size_t size, nd_slab **slab) {
+/* Nodes are carved upwards from the start of the chunk, their tails (inline
+ * literals) downwards from its end: the nodes of a tree lie together, and a
+ * walk over them (nd_node_free_tree) does not stream the text in between. */
+void *nd_slab_alloc(size_t size, size_t tail, char **tailp, nd_slab **slab) {
   *slab = NULL;
-  if (nd_alloc_std && size <= ND_SLAB_MAX) {
+  if (nd_alloc_std && size <= ND_SLAB_MAX && tail <= ND_SLAB_MAX) {
     size = round_up(size);
     slab_thread *t = &tl;
-    if ((size_t)(t->end - t->top) >= size || slab_new(size)) {
+    if ((size_t)(t->end - t->top) >= size + tail || slab_new(size + tail)) {
       void *p = t->top;
       t->top += size;
+      t->end -= tail;
+      *tailp = t->end;
       t->nalloc++;
       *slab = t->cur;
       return p;
     }
   }
-  return nd_malloc(size);
+  if (tail > (size_t)-1 - size) return NULL;
+  char *p = nd_malloc(size + tail);
+  *tailp = p ? p + size : NULL;
+  return p;
 }
 
 int nd_slab_active(void) {

@@ -182,10 +182,13 @@ Test(slab, big_literals_go_to_their_own_allocation) {
   cr_assert_eq(large->literal_len, big);
   cr_assert_eq(large->literal[big - 1], 'b');
   cr_assert_eq(large->literal[big], 0);
+  cr_assert(small->flags & ND_NODE_LIT_INLINE);
   if (nd_slab_active()) cr_assert_not_null(small->slab);
   /* a literal grown past the node moves out; the node stays where it is */
   cr_assert_eq(nd_node_append_literal(small, s, 3000), 0);
-  cr_assert_neq(small->literal, (char *)(small + 1));
+  cr_assert_not(small->flags & ND_NODE_LIT_INLINE);
+  cr_assert_str_eq(small->literal + 3000, "bbbbb");
+  cr_assert_eq(memcmp(small->literal, "small", 5), 0);
   cr_assert_eq(small->literal_len, 3005);
   /* sizes around a quarter of the first chunk: some fit, the rest fall back */
   for (size_t n = 500; n < 3000; n += 97) cr_assert(nd_node_add_text(p, s, n));
