@@ -28,10 +28,11 @@ void *nd_malloc(size_t n);
 void *nd_calloc(size_t count, size_t size); /* overflow-checked, zeroed */
 void *nd_realloc(void *p, size_t n);
 void nd_free(void *p);
-/* Whether the host's allocator is the default one (malloc); the slab is used
- * only then, and gives its chunks back with nd_default_free (free), whatever
- * allocator is installed by that time. */
+/* Whether the host's allocator is the default one (malloc).  The slab is
+ * used only then, and takes its chunks from malloc and gives them back to
+ * free (nd_default_*) whatever allocator is installed by that time. */
 extern int nd_alloc_std;
+void *nd_default_malloc(size_t n);
 void nd_default_free(void *p);
 /* Nodes come from per-thread chunks (core/slab.c).  nd_slab_alloc returns
  * `size` bytes, aligned for a node, with `tail` more bytes (unaligned, for an

@@ -46,6 +46,7 @@ void nd_free(void *p) {
   if (p) g_alloc.free_fn(p, g_alloc.userdata);
 }
 
+void *nd_default_malloc(size_t n) { return malloc(n); }
 void nd_default_free(void *p) { free(p); }
 
 char *nd_strndup(const char *s, size_t n) {

@@ -121,7 +121,7 @@ static nd_slab *slab_new(size_t size) {
   if (g_off || !g_key_ok) return NULL;
   size_t csize = tl.next_size ? tl.next_size : ND_SLAB_FIRST;
   if (size > (csize - ND_SLAB_HDR) / 4) return NULL;
-  nd_slab *s = nd_malloc(csize);
+  nd_slab *s = nd_default_malloc(csize);
   if (!s) return NULL;
   atomic_init(&s->live, ND_SLAB_HELD);
   if (pthread_setspecific(g_key, s)) {
