@@ -28,6 +28,27 @@ void *nd_malloc(size_t n);
 void *nd_calloc(size_t count, size_t size); /* overflow-checked, zeroed */
 void *nd_realloc(void *p, size_t n);
 void nd_free(void *p);
+/* Whether the host's allocator is the default one (malloc).  The slab is
+ * used only then, and takes its chunks from malloc and gives them back to
+ * free (nd_default_*) whatever allocator is installed by that time. */
+extern int nd_alloc_std;
+void *nd_default_malloc(size_t n);
+void nd_default_free(void *p);
+/* Nodes come from per-thread chunks (core/slab.c).  nd_slab_alloc returns
+ * `size` bytes, aligned for a node, with `tail` more bytes (unaligned, for an
+ * inline literal) at *tailp, and the chunk they are in (*slab); or one
+ * nd_malloc of size + tail (tail at p + size) and NULL in *slab: free those
+ * with nd_free.
+ * nd_slab_put releases `count` allocations of one chunk (one atomic
+ * operation; the chunk is freed when its last one goes) and returns how many
+ * are left (plus a large bias while a thread still allocates from it). */
+typedef struct nd_slab nd_slab;
+void *nd_slab_alloc(size_t size, size_t tail, char **tailp, nd_slab **slab);
+size_t nd_slab_put(nd_slab *s, size_t count);
+/* For the tests: whether a node made now would go into a chunk, and how many
+ * chunks exist (all threads). */
+int nd_slab_active(void);
+size_t nd_slab_chunks(void);
 char *nd_strndup(const char *s, size_t n); /* NUL-terminated copy */
 char *nd_strdup(const char *s);            /* NULL in -> NULL out */
 /* Room for one more element in an array of *cap elements of elem bytes
@@ -109,7 +130,8 @@ typedef struct nd_node_ext {
 
 /* Kept small: a large input has one node for every few dozen bytes.  A
  * TEXT node made by nd_node_add_text carries its literal in the same
- * allocation (just after the struct); code may change a literal in place
+ * allocation (ND_NODE_LIT_INLINE: in its chunk, or just after the struct
+ * when the node is nd_malloc'd on its own); code may change a literal in place
  * within literal_len but must grow or replace it only through node.c
  * (newsdoc_node_set_literal, nd_node_append_literal). */
 struct newsdoc_node {
@@ -125,6 +147,7 @@ struct newsdoc_node {
   size_t literal_len;
   char *lang;
   nd_node_ext *ext; /* NULL while none of its attributes is set */
+  nd_slab *slab;    /* the chunk the node is in (core/slab.c); NULL: nd_malloc'd */
 };
 /* The node's ext, allocated (zeroed) when missing; NULL with ENOMEM set. */
 nd_node_ext *nd_node_ext_get(newsdoc_node *n);
@@ -147,6 +170,7 @@ int nd_node_take_id(newsdoc_node *n, char *s);
 int nd_node_append_literal(newsdoc_node *n, const char *s, size_t len);
 #define ND_NODE_TIGHT 0x1
 #define ND_NODE_HEADER 0x2
+#define ND_NODE_LIT_INLINE 0x4 /* node.c's: the literal is not nd_malloc'd */
 
 typedef struct nd_meta_entry {
   char *key;

@@ -8,6 +8,7 @@ static void *std_realloc(void *p, size_t n, void *ud) { (void)ud; return realloc
 static void std_free(void *p, void *ud) { (void)ud; free(p); }
 
 static newsdoc_allocator g_alloc = {NEWSDOC_ALLOCATOR_VERSION, std_malloc, std_realloc, std_free, NULL};
+int nd_alloc_std = 1;
 
 int newsdoc_set_allocator(const newsdoc_allocator *alloc) {
   if (!alloc) {
@@ -15,6 +16,7 @@ int newsdoc_set_allocator(const newsdoc_allocator *alloc) {
     g_alloc.realloc_fn = std_realloc;
     g_alloc.free_fn = std_free;
     g_alloc.userdata = NULL;
+    nd_alloc_std = 1;
     return 0;
   }
   if (alloc->version != NEWSDOC_ALLOCATOR_VERSION || !alloc->malloc_fn || !alloc->realloc_fn ||
@@ -22,6 +24,7 @@ int newsdoc_set_allocator(const newsdoc_allocator *alloc) {
     return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_set_allocator: version %u or a function missing",
                              alloc->version);
   g_alloc = *alloc;
+  nd_alloc_std = 0;
   return 0;
 }
 
@@ -42,6 +45,9 @@ void *nd_realloc(void *p, size_t n) {
 void nd_free(void *p) {
   if (p) g_alloc.free_fn(p, g_alloc.userdata);
 }
+
+void *nd_default_malloc(size_t n) { return malloc(n); }
+void nd_default_free(void *p) { free(p); }
 
 char *nd_strndup(const char *s, size_t n) {
   if (n == (size_t)-1) return NULL;

@@ -82,23 +82,27 @@ static int is_container(newsdoc_node_type t) {
   }
 }
 
-/* A node with `extra` bytes after the struct (an inline literal). */
+/* A node with `extra` bytes of its own for an inline literal: n->literal
+ * points there (the caller fills it and sets literal_len). */
 static newsdoc_node *node_alloc_extra(newsdoc_node_type type, size_t extra) {
-  if (extra > (size_t)-1 - sizeof(newsdoc_node)) return NULL;
-  newsdoc_node *n = nd_malloc(sizeof *n + extra);
+  nd_slab *slab;
+  char *lit;
+  newsdoc_node *n = nd_slab_alloc(sizeof *n, extra, &lit, &slab);
   if (!n) return NULL;
   memset(n, 0, sizeof *n);
+  n->slab = slab;
+  if (extra) n->literal = lit;
   n->type = (uint8_t)type;
   n->colspan = n->rowspan = 1;
   n->start = 1;
   n->level = type == NEWSDOC_NODE_SECTION ? 1 : 0;
-  n->flags = ND_NODE_TIGHT;
+  n->flags = extra ? ND_NODE_TIGHT | ND_NODE_LIT_INLINE : ND_NODE_TIGHT;
   return n;
 }
 
 newsdoc_node *nd_node_alloc(newsdoc_node_type type) { return node_alloc_extra(type, 0); }
 
-static int literal_inline(const newsdoc_node *n) { return n->literal == (const char *)(n + 1); }
+static int literal_inline(const newsdoc_node *n) { return n->flags & ND_NODE_LIT_INLINE; }
 
 int newsdoc_node_new(newsdoc_node **out, newsdoc_node_type type) {
   if (!out) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_node_new: out is NULL");
@@ -109,7 +113,9 @@ int newsdoc_node_new(newsdoc_node **out, newsdoc_node_type type) {
   return *out ? 0 : nd_oom("newsdoc_node_new");
 }
 
-static void free_fields(newsdoc_node *n) {
+/* Frees what the node points to, and the node itself unless it is in a
+ * chunk: the caller then releases it there (nd_slab_put). */
+static void free_owned(newsdoc_node *n) {
   if (!literal_inline(n)) nd_free(n->literal);
   nd_free(n->lang);
   if (n->ext) {
@@ -120,7 +126,13 @@ static void free_fields(newsdoc_node *n) {
     nd_free(n->ext->aligns);
     nd_free(n->ext);
   }
-  nd_free(n);
+  if (!n->slab) nd_free(n);
+}
+
+static void free_fields(newsdoc_node *n) {
+  nd_slab *slab = n->slab;
+  free_owned(n);
+  if (slab) nd_slab_put(slab, 1);
 }
 
 nd_node_ext *nd_node_ext_get(newsdoc_node *n) {
@@ -140,9 +152,13 @@ void newsdoc_node_unlink(newsdoc_node *n) {
 }
 
 /* Frees a detached subtree without recursion: children are spliced onto a
- * work list through their `next` links. */
+ * work list through their `next` links.  Consecutive nodes of one chunk are
+ * released together: one atomic operation per run, after the run's last
+ * node was read (the nodes still on the list keep their chunk alive). */
 void nd_node_free_tree(newsdoc_node *root) {
   newsdoc_node *todo = root;
+  nd_slab *run = NULL;
+  size_t nrun = 0;
   if (root) root->next = NULL;
   while (todo) {
     newsdoc_node *n = todo;
@@ -151,8 +167,16 @@ void nd_node_free_tree(newsdoc_node *root) {
       n->last->next = todo;
       todo = n->first;
     }
-    free_fields(n);
+    nd_slab *slab = n->slab;
+    free_owned(n);
+    if (slab != run) {
+      if (run) nd_slab_put(run, nrun);
+      run = slab;
+      nrun = 0;
+    }
+    nrun++;
   }
+  if (run) nd_slab_put(run, nrun);
 }
 
 void newsdoc_node_free(newsdoc_node *node) {
@@ -300,6 +324,7 @@ int newsdoc_node_set_literal(newsdoc_node *n, const char *data, size_t len) {
   char *copy = nd_strndup(data ? data : "", len);
   if (!copy) return nd_oom("newsdoc_node_set_literal");
   if (!literal_inline(n)) nd_free(n->literal);
+  n->flags &= (uint8_t)~ND_NODE_LIT_INLINE;
   n->literal = copy;
   n->literal_len = len;
   return 0;
@@ -430,10 +455,10 @@ static newsdoc_node *copy_one(const newsdoc_node *s) {
   size_t extra = s->literal ? s->literal_len + 1 : 0;
   newsdoc_node *n = node_alloc_extra((newsdoc_node_type)s->type, extra);
   if (!n) return NULL;
-  n->dir = s->dir; n->list_type = s->list_type; n->flags = s->flags; n->level = s->level;
+  n->dir = s->dir; n->list_type = s->list_type; n->level = s->level;
+  n->flags = (uint8_t)((s->flags & ~ND_NODE_LIT_INLINE) | (n->flags & ND_NODE_LIT_INLINE));
   n->start = s->start; n->colspan = s->colspan; n->rowspan = s->rowspan;
   if (s->literal) {
-    n->literal = (char *)(n + 1);
     memcpy(n->literal, s->literal, s->literal_len);
     n->literal[s->literal_len] = 0;
     n->literal_len = s->literal_len;
@@ -506,7 +531,6 @@ newsdoc_node *nd_node_add_text(newsdoc_node *parent, const char *s, size_t len) 
   if (!s && len) { newsdoc_error_set(NEWSDOC_EUSAGE, "literal: NULL data with a length"); return NULL; }
   newsdoc_node *n = len < (size_t)-1 / 2 ? node_alloc_extra(NEWSDOC_NODE_TEXT, len + 1) : NULL;
   if (!n) { nd_oom("building the tree"); return NULL; }
-  n->literal = (char *)(n + 1);
   if (len) memcpy(n->literal, s, len);
   n->literal[len] = 0;
   n->literal_len = len;
@@ -531,6 +555,7 @@ int nd_node_append_literal(newsdoc_node *n, const char *s, size_t len) {
   }
   memcpy(p + ol, s, len);
   p[ol + len] = 0;
+  n->flags &= (uint8_t)~ND_NODE_LIT_INLINE;
   n->literal = p;
   n->literal_len = ol + len;
   return 0;
