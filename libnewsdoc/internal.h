@@ -332,6 +332,9 @@ newsdoc_dir nd_text_majority_dir(const char *s, size_t len);
 const char *nd_guess_lang(const char *s, size_t len);
 /* Both nd_guess_lang() and nd_text_majority_dir() (into *dir) in one pass. */
 const char *nd_guess_lang_dir(const char *s, size_t len, newsdoc_dir *dir);
+/* Texts at least this long (bytes) count two-byte characters in a histogram
+ * first (1024; the tests move it to compare both ways). */
+extern size_t nd_guess_hist_min;
 
 /* ---- HTML, shared by the html and epub formats (formats/html/) ------------ */
 typedef struct nd_html_opts {

@@ -175,15 +175,20 @@ typedef struct guess_counts {
   size_t letters;
 } guess_counts;
 
-/* Counts n occurrences of the non-ASCII code point c (n > 1 only for a
- * character outside any isolate once the first strong one is known, so
- * the direction tally is a plain count). */
-static void count_cp(guess_counts *g, uint32_t c, size_t n, int with_dir) {
+/* How count_cp counts the direction: not at all, as the scan meets the
+ * character (isolates, the first strong one), or as n occurrences from the
+ * histogram (met outside any isolate once the first strong one was known,
+ * so a plain count, whatever the isolate state is by the end). */
+enum { DIR_NONE, DIR_LIVE, DIR_HIST };
+
+/* Counts n occurrences of the non-ASCII code point c. */
+static void count_cp(guess_counts *g, uint32_t c, size_t n, int dir_mode) {
   const nd_ucp *e = nd_ucp_get(c);
   UCharDirection d = e ? (UCharDirection)e->dir : u_charDirection((UChar32)c);
-  if (with_dir) {
-    if (n == 1) tally_class(&g->dt, d);
-    else if (d == U_LEFT_TO_RIGHT) g->dt.ltr += n;
+  if (dir_mode == DIR_LIVE) {
+    tally_class(&g->dt, d);
+  } else if (dir_mode == DIR_HIST) {
+    if (d == U_LEFT_TO_RIGHT) g->dt.ltr += n;
     else if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC) g->dt.rtl += n;
   }
   UScriptCode code;
@@ -240,7 +245,7 @@ static void count_cp(guess_counts *g, uint32_t c, size_t n, int with_dir) {
 /* Texts at least this long count their two-byte characters (U+0080 to
  * U+07FF: Arabic, Hebrew, Greek, Cyrillic, ...) in a histogram first and
  * look each distinct one up once, after the scan. */
-#define GUESS_HIST_MIN 1024
+size_t nd_guess_hist_min = 1024;
 
 /* The language guess, and with dir (not NULL) the majority direction in
  * the same pass over the text. */
@@ -253,7 +258,7 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
   size_t *sc = g.sc;
   size_t votes[N_LATIN] = {0};
   uint32_t hist[0x800 - 0x80];
-  int use_hist = len >= GUESS_HIST_MIN;
+  int use_hist = len >= nd_guess_hist_min;
   if (use_hist) memset(hist, 0, sizeof hist);
   size_t i = 0;
   size_t wstart = 0, wlen = 0; /* current ASCII word */
@@ -262,6 +267,23 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
 #define HIST_OK() (use_hist && (!dir || (!g.dt.isolate && g.dt.first != NEWSDOC_DIR_UNSET)))
   int hist_ok = HIST_OK();
   while (i < len) {
+    if (hist_ok && !wlen) {
+      /* the bulk of a non-Latin text: two-byte letters into the histogram,
+       * ASCII that is not a letter passed over; anything else below */
+      while (i + 1 < len) {
+        unsigned char c0 = (unsigned char)s[i], c1 = (unsigned char)s[i + 1];
+        if (c0 < 0x80) {
+          if ((c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z') break;
+          i++;
+        } else if (c0 >= 0xC2 && c0 <= 0xDF && (c1 & 0xC0) == 0x80) {
+          hist[(((uint32_t)(c0 & 0x1F) << 6) | (c1 & 0x3F)) - 0x80]++;
+          i += 2;
+        } else {
+          break;
+        }
+      }
+      if (i >= len) break;
+    }
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
       int alpha = (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
@@ -293,13 +315,13 @@ static const char *guess(const char *s, size_t len, newsdoc_dir *dir) {
     size_t at = i; /* i itself stays in a register */
     uint32_t c = nd_ucp_next(s, len, &at);
     i = at;
-    count_cp(&g, c, 1, dir != NULL);
+    count_cp(&g, c, 1, dir ? DIR_LIVE : DIR_NONE);
     hist_ok = HIST_OK();
   }
 #undef HIST_OK
   if (use_hist)
     for (uint32_t c = 0x80; c < 0x800; c++)
-      if (hist[c - 0x80]) count_cp(&g, c, hist[c - 0x80], dir != NULL);
+      if (hist[c - 0x80]) count_cp(&g, c, hist[c - 0x80], dir ? DIR_HIST : DIR_NONE);
   if (wlen) count_latin_word(s + wstart, wlen, votes);
   if (dir) *dir = tally_majority(&g.dt);
   if (g.letters < 3) return NULL;

@@ -106,3 +106,47 @@ Test(lang, guess_lang_dir_agrees) {
   cr_assert_null(nd_guess_lang_dir(NULL, 0, &d));
   cr_assert_eq(d, NEWSDOC_DIR_UNSET);
 }
+
+/* Long random texts over every kind of character the guess counts (Arabic,
+ * Persian and Urdu letters, Hebrew and Yiddish, Cyrillic and Ukrainian,
+ * Latin stop words, isolates, digits, marks): the histogram path gives the
+ * same language and direction as the character-at-a-time one, and the
+ * direction is scan_dir's. */
+Test(lang, histogram_path_agrees) {
+  static const char *const POOL[] = {
+      "\u0628", "\u0643", "\u064A", "\u0629", "\u06A9", "\u06CC", "\u067E", "\u0679", "\u06BA", "\u064E",
+      "\u05D0", "\u05F0", "\u0430", "\u0456", "\u03B1", " ",      " ",      ".",      "1",      "\u0661",
+      "the ",   "and ",   "der ",   "la ",    "x",      "\u2066", "\u2067", "\u2068", "\u2069", "\u200C",
+      "\u00E9", "\u4E2D", "\u3042", "\U0001F600"};
+  const size_t npool = sizeof POOL / sizeof *POOL;
+  static char buf[8192];
+  unsigned long long x = 0x2545F4914F6CDD1DULL;
+  size_t saved = nd_guess_hist_min;
+  for (int k = 0; k < 3000; k++) {
+    size_t len = 0, want = 1100 + (size_t)(x % 6000);
+    /* skewed mixes: a few characters of the pool dominate each text */
+    size_t favour = (size_t)(x >> 20) % npool, favour2 = (size_t)(x >> 30) % npool;
+    while (len < want) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      size_t pick = x % 4 == 0 ? favour : x % 4 == 1 ? favour2 : (size_t)(x >> 8) % npool;
+      const char *p = POOL[pick];
+      size_t pl = strlen(p);
+      if (len + pl >= sizeof buf) break;
+      memcpy(buf + len, p, pl);
+      len += pl;
+    }
+    newsdoc_dir dh = NEWSDOC_DIR_UNSET, dc = NEWSDOC_DIR_UNSET;
+    nd_guess_hist_min = 0;
+    const char *lh = nd_guess_lang_dir(buf, len, &dh), *lh2 = nd_guess_lang(buf, len);
+    nd_guess_hist_min = (size_t)-1;
+    const char *lc = nd_guess_lang_dir(buf, len, &dc);
+    nd_guess_hist_min = saved;
+    cr_assert_eq(dh, dc, "text %d: direction %d with the histogram, %d without", k, (int)dh, (int)dc);
+    cr_assert_eq(dc, nd_text_majority_dir(buf, len), "text %d", k);
+    cr_assert((lh == NULL) == (lc == NULL) && (!lh || !strcmp(lh, lc)), "text %d: %s with the histogram, %s without",
+              k, lh ? lh : "none", lc ? lc : "none");
+    cr_assert((lh2 == NULL) == (lc == NULL) && (!lh2 || !strcmp(lh2, lc)), "text %d (no direction)", k);
+  }
+}
