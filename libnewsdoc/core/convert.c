@@ -161,6 +161,22 @@ static int file_sink(const void *data, size_t len, void *ud) {
   return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : -1;
 }
 
+/* Streams into the path itself, truncated (what is written stays there if
+ * the conversion fails half-way). */
+static int write_direct(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts) {
+  FILE *fp = fopen(path, "wb");
+  if (!fp) return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot open: %s", path, strerror(errno));
+  newsdoc_sink sink;
+  nd_sink_init_fn(&sink, file_sink, fp, newsdoc_options_limit(opts, NEWSDOC_LIMIT_OUTPUT_SIZE));
+  int rc = write_sink(doc, format, &sink, opts);
+  int bad = fflush(fp) != 0;
+  bad |= fclose(fp) != 0;
+  if (!rc && bad) rc = newsdoc_error_set(NEWSDOC_EIO, "%s: write error: %s", path, strerror(errno));
+  return rc;
+}
+
+static int write_replace(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts);
+
 int newsdoc_write_file(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts) {
   if (!doc || !path) return newsdoc_error_set(NEWSDOC_EUSAGE, "newsdoc_write_file: NULL argument");
   newsdoc_format f;
@@ -169,9 +185,30 @@ int newsdoc_write_file(const newsdoc_doc *doc, const char *format, const char *p
       return newsdoc_error_set(NEWSDOC_EUNKNOWNFORMAT, "%s: no output format for this extension; name one", path);
     format = f.name;
   }
-  /* Stream into a temporary file beside the target, then rename it over
-   * the target: the output never has to fit in memory, and a failed
-   * conversion leaves no partial file. */
+  /* A path that is not a regular file (a device such as /dev/null or
+   * /dev/stdout, a FIFO) is written to as it is: renaming a file over it
+   * would replace the device.  A symbolic link to a regular file keeps
+   * being a link: its target is replaced; any other link is written
+   * through. */
+  struct stat lst, tst;
+  char *resolved = NULL;
+  if (lstat(path, &lst) == 0) {
+    if (S_ISLNK(lst.st_mode)) {
+      if (stat(path, &tst) == 0 && S_ISREG(tst.st_mode) && (resolved = realpath(path, NULL)) != NULL) path = resolved;
+      else return write_direct(doc, format, path, opts);
+    } else if (!S_ISREG(lst.st_mode)) {
+      return write_direct(doc, format, path, opts);
+    }
+  }
+  int rc = write_replace(doc, format, path, opts);
+  free(resolved); /* realpath's, from malloc */
+  return rc;
+}
+
+/* Streams into a temporary file beside the target, then renames it over
+ * the target: the output never has to fit in memory, and a failed
+ * conversion leaves no partial file. */
+static int write_replace(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts) {
   size_t plen = strlen(path);
   char *tmp = nd_malloc(plen + 16);
   if (!tmp) return nd_oom("newsdoc_write_file");

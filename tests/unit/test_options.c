@@ -1,7 +1,10 @@
 /* Options, limits, the convert entry points, sinks and cancellation. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -132,4 +135,57 @@ Test(convert, callbacks_files_and_memory) {
   remove(path);
   newsdoc_doc_free(d);
   newsdoc_doc_free(d2);
+}
+
+/* Writing to a path that is not a regular file writes into it: a FIFO stays
+ * a FIFO (so /dev/null stays a device), a symbolic link stays a link and its
+ * target gets the output. */
+Test(options, write_file_keeps_fifos_and_links) {
+  newsdoc_doc *d;
+  cr_assert_eq(newsdoc_read(&d, DOC, strlen(DOC), "json", NULL, NULL), 0);
+  char fifo[64], real[64], link[64];
+  snprintf(fifo, sizeof fifo, "nd-fifo-%d", (int)getpid());
+  snprintf(real, sizeof real, "nd-real-%d.json", (int)getpid());
+  snprintf(link, sizeof link, "nd-link-%d.json", (int)getpid());
+  remove(fifo);
+  cr_assert_eq(mkfifo(fifo, 0600), 0);
+  pid_t child = fork();
+  cr_assert(child >= 0);
+  if (child == 0) { /* the reader: counts what comes through */
+    FILE *f = fopen(fifo, "rb");
+    size_t n = 0;
+    int c;
+    while (f && (c = fgetc(f)) != EOF) n++;
+    _exit(n > 20 && n < 250 ? 0 : 1);
+  }
+  int wrc = newsdoc_write_file(d, "json", fifo, NULL);
+  struct stat sb;
+  int still_fifo = lstat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode);
+  if (!still_fifo) kill(child, SIGKILL); /* it would wait for a writer for ever */
+  int st = 0;
+  cr_assert_eq(waitpid(child, &st, 0), child);
+  remove(fifo);
+  cr_assert_eq(wrc, 0, "%s", newsdoc_error_last()->message);
+  cr_assert(still_fifo, "the FIFO was replaced by a file");
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the reader did not get the document");
+
+  FILE *f = fopen(real, "wb");
+  cr_assert_not_null(f);
+  fputs("old", f);
+  fclose(f);
+  remove(link);
+  cr_assert_eq(symlink(real, link), 0);
+  cr_assert_eq(newsdoc_write_file(d, "json", link, NULL), 0, "%s", newsdoc_error_last()->message);
+  cr_assert_eq(lstat(link, &sb), 0);
+  cr_assert(S_ISLNK(sb.st_mode), "the link was replaced by a file");
+  newsdoc_doc *back;
+  cr_assert_eq(newsdoc_read_file(&back, real, "json", NULL), 0, "%s", newsdoc_error_last()->message);
+  char *a = tu_json(d), *b = tu_json(back);
+  cr_assert_str_eq(a, b);
+  free(a);
+  free(b);
+  newsdoc_doc_free(back);
+  remove(link);
+  remove(real);
+  newsdoc_doc_free(d);
 }
