@@ -161,11 +161,8 @@ static int file_sink(const void *data, size_t len, void *ud) {
   return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : -1;
 }
 
-/* Streams into the path itself, truncated (what is written stays there if
- * the conversion fails half-way). */
-static int write_direct(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts) {
-  FILE *fp = fopen(path, "wb");
-  if (!fp) return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot open: %s", path, strerror(errno));
+/* Writes the document into fp and closes it (path: for messages). */
+static int write_fp(const newsdoc_doc *doc, const char *format, FILE *fp, const char *path, const newsdoc_options *opts) {
   newsdoc_sink sink;
   nd_sink_init_fn(&sink, file_sink, fp, newsdoc_options_limit(opts, NEWSDOC_LIMIT_OUTPUT_SIZE));
   int rc = write_sink(doc, format, &sink, opts);
@@ -173,6 +170,14 @@ static int write_direct(const newsdoc_doc *doc, const char *format, const char *
   bad |= fclose(fp) != 0;
   if (!rc && bad) rc = newsdoc_error_set(NEWSDOC_EIO, "%s: write error: %s", path, strerror(errno));
   return rc;
+}
+
+/* Streams into the path itself, truncated (what is written stays there if
+ * the conversion fails half-way). */
+static int write_direct(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts) {
+  FILE *fp = fopen(path, "wb");
+  if (!fp) return newsdoc_error_set(NEWSDOC_EIO, "%s: cannot open: %s", path, strerror(errno));
+  return write_fp(doc, format, fp, path, opts);
 }
 
 static int write_replace(const newsdoc_doc *doc, const char *format, const char *path, const newsdoc_options *opts);
@@ -231,12 +236,7 @@ static int write_replace(const newsdoc_doc *doc, const char *format, const char 
     nd_free(tmp);
     return nd_oom("newsdoc_write_file");
   }
-  newsdoc_sink sink;
-  nd_sink_init_fn(&sink, file_sink, fp, newsdoc_options_limit(opts, NEWSDOC_LIMIT_OUTPUT_SIZE));
-  int rc = write_sink(doc, format, &sink, opts);
-  int bad = fflush(fp) != 0;
-  bad |= fclose(fp) != 0;
-  if (!rc && bad) rc = newsdoc_error_set(NEWSDOC_EIO, "%s: write error: %s", path, strerror(errno));
+  int rc = write_fp(doc, format, fp, path, opts);
   if (!rc && rename(tmp, path) != 0) rc = newsdoc_error_set(NEWSDOC_EIO, "%s: cannot replace: %s", path, strerror(errno));
   if (rc) remove(tmp);
   nd_free(tmp);
