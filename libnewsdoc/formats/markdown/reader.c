@@ -252,6 +252,8 @@ static void put_attr(nd_buf *b, const MD_ATTRIBUTE *a) {
   if (!a->text) return;
   for (int i = 0; a->substr_offsets[i] < a->size; i++) {
     const char *s = a->text + a->substr_offsets[i];
+    /* offsets must rise within the attribute (see on_text) */
+    if (a->substr_offsets[i + 1] < a->substr_offsets[i] || a->substr_offsets[i + 1] > a->size) break;
     size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
     if (a->substr_types[i] == MD_TEXT_ENTITY) nd_md_put_entity(b, s, n);
     else if (a->substr_types[i] == MD_TEXT_NULLCHAR) nd_buf_puts(b, "\xEF\xBF\xBD");
@@ -260,6 +262,10 @@ static void put_attr(nd_buf *b, const MD_ATTRIBUTE *a) {
 }
 
 static char *attr_str(md_reader *r, const MD_ATTRIBUTE *a) {
+  if (a->text && a->size > r->srclen + 64) { /* md4c adds at most a "mailto:" */
+    fail(r, newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: the parser reported an attribute longer than the input"));
+    return NULL;
+  }
   nd_buf b = ND_BUF_INIT;
   put_attr(&b, a);
   char *s = nd_buf_detach(&b, NULL);
@@ -656,6 +662,11 @@ static int normal_text(md_reader *r, const char *s, size_t n) {
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud) {
   md_reader *r = ud;
   if (r->err) return -1;
+  /* No text is longer than the input (md4c's own strings are a byte or
+   * two).  The fuzzer found inputs (after many others in one process)
+   * where a size of some 3 GB arrived here; taken as it is, that was a
+   * 4.7 GB allocation. */
+  if (size > r->srclen + 64) return fail(r, newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: the parser reported text longer than the input"));
   int was_html = r->last_html;
   r->last_html = 0;
   if (r->img_depth) {
