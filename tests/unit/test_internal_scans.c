@@ -340,50 +340,15 @@ Test(scans, utf8_stats_bad_sequences_at_every_offset) {
 
 static int md_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
 
-/* nd_md_escape_text as it was, a byte at a time (line_start_escape is
- * the writer's own: the same function before and after). */
-static size_t line_start_ref(const char *s, size_t len, size_t i) {
-  /* the writer's line_start_escape, copied */
-  if (i >= len) return (size_t)-1;
-  unsigned char c = (unsigned char)s[i];
-  unsigned char n1 = i + 1 < len ? (unsigned char)s[i + 1] : 0;
-  switch (c) {
-  case '#': case '>': case '-': case '=': case '%':
-    return i;
-  case '+': case ':':
-    return (n1 == 0 || n1 == ' ' || n1 == '\t') ? i : (size_t)-1;
-  case '(': {
-    size_t k = i + 1;
-    while (k < len && md_alnum((unsigned char)s[k]) && k - i < 12) k++;
-    return (k > i + 1 && k < len && s[k] == ')') ? i : (size_t)-1;
-  }
-  default:
-    break;
-  }
-  size_t k = i;
-  int roman = c && strchr("ivxlcdmIVXLCDM", c) != NULL;
-  if (c >= '0' && c <= '9') {
-    while (k < len && k - i < 10 && s[k] >= '0' && s[k] <= '9') k++;
-  } else if (roman || ((c | 32) >= 'a' && (c | 32) <= 'z')) {
-    k = i + 1;
-    if (roman)
-      while (k < len && k - i < 10 && s[k] && strchr("ivxlcdmIVXLCDM", s[k])) k++;
-  } else {
-    return (size_t)-1;
-  }
-  if (k < len && (s[k] == '.' || s[k] == ')')) {
-    unsigned char a = k + 1 < len ? (unsigned char)s[k + 1] : 0;
-    if (a == 0 || a == ' ' || a == '\t') return k;
-  }
-  return (size_t)-1;
-}
-
+/* nd_md_escape_text as it was, a byte at a time.  The block starts at
+ * line starts are the writer's own nd_md_line_start_escape (the same
+ * before and after the run-copying this checks). */
 static void md_escape_ref(nd_buf *out, const char *s, size_t len, int line_start, int in_table) {
   size_t esc_at = (size_t)-1;
   size_t i = 0;
   if (line_start) {
     while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
-    esc_at = line_start_ref(s, len, i);
+    esc_at = nd_md_line_start_escape(s, len, i);
   }
   size_t run = i;
   for (; i < len; i++) {
@@ -422,7 +387,7 @@ static void md_escape_ref(nd_buf *out, const char *s, size_t len, int line_start
         nd_buf_putc(out, in_table ? ' ' : '\n');
         i++;
         while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
-        esc_at = in_table ? (size_t)-1 : line_start_ref(s, len, i);
+        esc_at = in_table ? (size_t)-1 : nd_md_line_start_escape(s, len, i);
         run = i;
         i--;
         continue;

@@ -27,6 +27,9 @@ int nd_md_plain(nd_buf *out, const char *s, size_t len);
 /* Escape plain text so that a Markdown reader (and pandoc) reads it back
  * as the same text.  line_start: s begins a line. */
 void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, int in_table);
+/* At the start of a line: the offset (from i) of the character that must
+ * be escaped so that s does not start a block there, or (size_t)-1. */
+size_t nd_md_line_start_escape(const char *s, size_t len, size_t i);
 
 /* Decode an entity reference ("&amp;", "&#65;", "&#x41;") into b;
  * unknown names are copied as they are. */

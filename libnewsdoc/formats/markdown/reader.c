@@ -59,6 +59,8 @@ typedef struct md_reader {
   md_scope *scopes;
   size_t nscopes, capscopes;
   nd_buf text;             /* pending text, flushed into a TEXT node */
+  const char *pend;        /* or, while text is empty, one piece of src */
+  size_t pend_len;
   newsdoc_node *text_parent;
   nd_buf lit;              /* code / raw HTML being collected */
   nd_buf alt;              /* image alt text */
@@ -86,9 +88,30 @@ static int fail(md_reader *r, int code) {
   return -1;
 }
 
+static int flush_buffer(md_reader *r);
+
+/* The pending text into a TEXT node of text_parent. */
 static int flush_text(md_reader *r) {
   if (r->text.failed) return fail(r, nd_oom("markdown: text"));
-  if (!r->text.len || !r->text_parent) { nd_buf_clear(&r->text); return 0; }
+  const char *pend = r->pend;
+  r->pend = NULL;
+  if (pend && r->text_parent) {
+    /* one piece of the source: copied once, straight into the node */
+    int rc = nd_node_append_text(r->text_parent, pend, r->pend_len);
+    if (rc) return fail(r, rc);
+  } else if (r->text.len && r->text_parent) {
+    int rc = flush_buffer(r);
+    if (rc) return rc;
+  } else {
+    nd_buf_clear(&r->text);
+    return 0;
+  }
+  if (++r->nodes > r->nodes_max)
+    return fail(r, newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "markdown: more than max-nodes (%llu) nodes", r->nodes_max));
+  return 0;
+}
+
+static int flush_buffer(md_reader *r) {
   newsdoc_node *last = r->text_parent->last;
   int rc = 0;
   if (r->text.len > 4096 && !(last && last->type == NEWSDOC_NODE_TEXT)) {
@@ -103,10 +126,7 @@ static int flush_text(md_reader *r) {
     rc = nd_node_append_text(r->text_parent, r->text.data, r->text.len);
     nd_buf_clear(&r->text);
   }
-  if (rc) return fail(r, rc);
-  if (++r->nodes > r->nodes_max)
-    return fail(r, newsdoc_error_set(NEWSDOC_ELIMIT_COUNT, "markdown: more than max-nodes (%llu) nodes", r->nodes_max));
-  return 0;
+  return rc ? fail(r, rc) : 0;
 }
 
 static int count_node(md_reader *r) {
@@ -202,12 +222,28 @@ static newsdoc_node *inline_parent(md_reader *r) {
   return near;
 }
 
+/* Whether s[0..len) lies in the source being parsed (not an entity's
+ * decoding or a literal of ours). */
+static int in_src(const md_reader *r, const char *s, size_t len) {
+  uintptr_t a = (uintptr_t)s, b = (uintptr_t)r->src;
+  return a >= b && a - b <= r->srclen && len <= r->srclen - (a - b);
+}
+
 static int add_text(md_reader *r, const char *s, size_t len) {
   if (!len) return 0;
   newsdoc_node *p = inline_parent(r);
   if (!p) return r->err ? -1 : 0;
   if (p != r->text_parent && flush_text(r)) return -1;
   r->text_parent = p;
+  if (!r->pend && !r->text.len && in_src(r, s, len)) {
+    r->pend = s; /* md4c's text lies in src, which outlives the parse */
+    r->pend_len = len;
+    return 0;
+  }
+  if (r->pend) {
+    nd_buf_put(&r->text, r->pend, r->pend_len);
+    r->pend = NULL;
+  }
   nd_buf_put(&r->text, s, len);
   return 0;
 }
@@ -758,6 +794,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud) {
 typedef struct {
   size_t label_off, label_len;
   size_t content_off, content_len; /* in r->notesrc */
+  size_t cut_start, cut_end;       /* the lines taken out of the body */
 } md_rawdef;
 
 static size_t line_indent(const char *s, size_t len, size_t *bytes) {
@@ -834,21 +871,94 @@ static int lazy_ok(const char *s, size_t len) {
            c == '[' || c == '<' || (c >= '0' && c <= '9'));
 }
 
+/* md4c matches every line against every open container, so a line that
+ * opens thousands of nested quotes or lists, followed by many lines, costs
+ * depth x lines before any callback could stop it.  Count the container
+ * markers at the start of each line (outside top-level fenced code) and
+ * refuse more than max-depth up front: linear, and the same answer the
+ * tree would give.  line_depth() is one line's check (0 or the error). */
+static int line_depth(const char *l, size_t ll, unsigned long long max, size_t line) {
+  /* most lines start with a letter: nothing to count */
+  unsigned char c0 = ll ? (unsigned char)l[0] : 0;
+  if (c0 >= 0x80 || (c0 >= 'A' && c0 <= 'Z') || (c0 >= 'a' && c0 <= 'z') || c0 == '#' || c0 == '|' || c0 == '[')
+    return 0;
+  unsigned long long depth = 0;
+  size_t k = 0;
+  for (;;) {
+    size_t sp = 0;
+    while (k < ll && l[k] == ' ' && sp < 4) { k++; sp++; }
+    if (k >= ll) break;
+    char c = l[k];
+    if (c == '>') {
+      k++;
+    } else if ((c == '-' || c == '*' || c == '+') && k + 1 < ll && (l[k + 1] == ' ' || l[k + 1] == '\t')) {
+      k += 2;
+    } else if (c >= '0' && c <= '9') {
+      size_t d = k;
+      while (d < ll && d - k < 9 && l[d] >= '0' && l[d] <= '9') d++;
+      if (d + 1 < ll && (l[d] == '.' || l[d] == ')') && (l[d + 1] == ' ' || l[d + 1] == '\t')) k = d + 2;
+      else break;
+    } else {
+      break;
+    }
+    if (++depth > max) {
+      /* "- - - -" alone is a thematic break, not lists */
+      int hr = 1;
+      for (size_t q = 0; q < ll && hr; q++) hr = l[q] == ' ' || l[q] == '\t' || l[q] == c;
+      if (hr) break;
+      return newsdoc_error_set(NEWSDOC_ELIMIT_DEPTH,
+                               "markdown: line %zu opens more than max-depth (%llu) nested quotes or lists", line,
+                               max);
+    }
+  }
+  return 0;
+}
+
+static int prescan_depth(const char *src, size_t len, newsdoc_ctx *ctx) {
+  unsigned long long max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
+  int in_fence = 0, rc;
+  char fch = 0;
+  size_t flen = 0, line = 1;
+  for (size_t i = 0; i < len; line++) {
+    const char *nl = memchr(src + i, '\n', len - i);
+    size_t le = nl ? (size_t)(nl - src) : len;
+    const char *l = src + i;
+    size_t ll = le - i;
+    if (in_fence) {
+      if (fence_end(l, ll, fch, flen)) in_fence = 0;
+    } else if (fence_start(l, ll, &fch, &flen)) {
+      in_fence = 1;
+    } else if ((rc = line_depth(l, ll, max, line))) {
+      return rc;
+    }
+    i = le < len ? le + 1 : le;
+  }
+  return 0;
+}
+
+/* Whether s holds only spaces, tabs and line ends. */
+static int only_blank_lines(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') return 0;
+  return 1;
+}
+
 /* Split the source into the body (definitions removed) and the
  * definitions' contents.  Only top-level definitions outside fenced code
- * are found. */
-static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, md_rawdef **defs_out,
-                      size_t *ndefs_out) {
+ * are found.  The same pass checks each body line's depth as
+ * prescan_depth() would (the notes are checked when they are parsed).
+ * When the definitions come last (nothing but blank lines between and
+ * after them, as writers put them), the body is the source before the
+ * first one, not a copy: *body_src points into src or to body's data. */
+static int split_defs(const char *src, size_t len, newsdoc_ctx *ctx, nd_buf *body, const char **body_src,
+                      size_t *body_len, nd_buf *notes, md_rawdef **defs_out, size_t *ndefs_out) {
+  unsigned long long max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
   md_rawdef *defs = NULL;
   size_t ndefs = 0, cap = 0;
-  int in_fence = 0;
+  int in_fence = 0, rc = 0;
   char fch = 0;
-  size_t flen = 0;
+  size_t flen = 0, line_no = 1;
   size_t i = 0;
-  /* the body is the source less the definitions: one allocation, the
-   * lines between definitions copied a run at a time */
-  if (nd_buf_reserve(body, len)) return nd_oom("markdown: footnotes");
-  size_t run = 0;
   while (i < len) {
     const char *nl = memchr(src + i, '\n', len - i);
     size_t le = nl ? (size_t)(nl - src) : len;
@@ -871,6 +981,7 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
       d->label_off = i + lo;
       d->label_len = lbl;
       d->content_off = notes->len;
+      d->cut_start = i;
       nd_buf_put(notes, line + co, ll - co);
       nd_buf_putc(notes, '\n');
       size_t blanks = 0, j = next;
@@ -899,74 +1010,47 @@ static int split_defs(const char *src, size_t len, nd_buf *body, nd_buf *notes, 
         break;
       }
       d->content_len = notes->len - d->content_off;
-      nd_buf_put(body, src + run, line - src - run);
-      nd_buf_putc(body, '\n'); /* keeps the blocks around it apart */
-      run = next;
+      d->cut_end = next;
+      /* the lines taken, counted for the messages of line_depth() */
+      for (const char *q = line; (q = memchr(q, '\n', (size_t)(src + next - q))) != NULL; q++) line_no++;
       i = next;
       continue;
+    } else if ((rc = line_depth(line, ll, max, line_no))) {
+      nd_free(defs);
+      return rc;
     }
+    line_no++;
     i = next;
   }
-  nd_buf_put(body, src + run, len - run);
-  if (body->failed || notes->failed) { nd_free(defs); return nd_oom("markdown: footnotes"); }
+  if (notes->failed) { nd_free(defs); return nd_oom("markdown: footnotes"); }
+  *body_src = src;
+  *body_len = len;
+  if (ndefs) {
+    int last = 1;
+    for (size_t k = 0; k < ndefs && last; k++) {
+      size_t to = k + 1 < ndefs ? defs[k + 1].cut_start : len;
+      last = only_blank_lines(src + defs[k].cut_end, to - defs[k].cut_end);
+    }
+    if (last) {
+      *body_len = defs[0].cut_start;
+    } else {
+      /* the lines between definitions, each cut leaving a line end that
+       * keeps the blocks around it apart */
+      if (nd_buf_reserve(body, len)) { nd_free(defs); return nd_oom("markdown: footnotes"); }
+      size_t run = 0;
+      for (size_t k = 0; k < ndefs; k++) {
+        nd_buf_put(body, src + run, defs[k].cut_start - run);
+        nd_buf_putc(body, '\n');
+        run = defs[k].cut_end;
+      }
+      nd_buf_put(body, src + run, len - run);
+      if (body->failed) { nd_free(defs); return nd_oom("markdown: footnotes"); }
+      *body_src = body->data ? body->data : "";
+      *body_len = body->len;
+    }
+  }
   *defs_out = defs;
   *ndefs_out = ndefs;
-  return 0;
-}
-
-/* md4c matches every line against every open container, so a line that
- * opens thousands of nested quotes or lists, followed by many lines, costs
- * depth x lines before any callback could stop it.  Count the container
- * markers at the start of each line (outside top-level fenced code) and
- * refuse more than max-depth up front: linear, and the same answer the
- * tree would give. */
-static int prescan_depth(const char *src, size_t len, newsdoc_ctx *ctx) {
-  unsigned long long max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
-  int in_fence = 0;
-  char fch = 0;
-  size_t flen = 0, line = 1;
-  for (size_t i = 0; i < len; line++) {
-    const char *nl = memchr(src + i, '\n', len - i);
-    size_t le = nl ? (size_t)(nl - src) : len;
-    const char *l = src + i;
-    size_t ll = le - i;
-    if (in_fence) {
-      if (fence_end(l, ll, fch, flen)) in_fence = 0;
-    } else if (fence_start(l, ll, &fch, &flen)) {
-      in_fence = 1;
-    } else {
-      unsigned long long depth = 0;
-      size_t k = 0;
-      for (;;) {
-        size_t sp = 0;
-        while (k < ll && l[k] == ' ' && sp < 4) { k++; sp++; }
-        if (k >= ll) break;
-        char c = l[k];
-        if (c == '>') {
-          k++;
-        } else if ((c == '-' || c == '*' || c == '+') && k + 1 < ll && (l[k + 1] == ' ' || l[k + 1] == '\t')) {
-          k += 2;
-        } else if (c >= '0' && c <= '9') {
-          size_t d = k;
-          while (d < ll && d - k < 9 && l[d] >= '0' && l[d] <= '9') d++;
-          if (d + 1 < ll && (l[d] == '.' || l[d] == ')') && (l[d + 1] == ' ' || l[d + 1] == '\t')) k = d + 2;
-          else break;
-        } else {
-          break;
-        }
-        if (++depth > max) {
-          /* "- - - -" alone is a thematic break, not lists */
-          int hr = 1;
-          for (size_t q = 0; q < ll && hr; q++) hr = l[q] == ' ' || l[q] == '\t' || l[q] == c;
-          if (hr) break;
-          return newsdoc_error_set(NEWSDOC_ELIMIT_DEPTH,
-                                   "markdown: line %zu opens more than max-depth (%llu) nested quotes or lists", line,
-                                   max);
-        }
-      }
-    }
-    i = le < len ? le + 1 : le;
-  }
   return 0;
 }
 
@@ -982,7 +1066,8 @@ static void reader_free(md_reader *r) {
   nd_free(r->aligns);
 }
 
-static int run_md4c(md_reader *r, const char *src, size_t len) {
+/* Parse src into r; prescanned: prescan_depth() already ran on it. */
+static int run_md4c(md_reader *r, const char *src, size_t len, int prescanned) {
   MD_PARSER p;
   memset(&p, 0, sizeof p);
   p.abi_version = 0;
@@ -994,7 +1079,7 @@ static int run_md4c(md_reader *r, const char *src, size_t len) {
   p.text = on_text;
   r->src = src;
   r->srclen = len;
-  if ((r->err = prescan_depth(src, len, r->ctx))) return r->err;
+  if (!prescanned && (r->err = prescan_depth(src, len, r->ctx))) return r->err;
   int rc = md_parse(src, (MD_SIZE)len, &p, r);
   if (r->err) return r->err;
   if (rc) return newsdoc_error_set(NEWSDOC_ENOMEM, "markdown: md4c failed (%d)", rc);
@@ -1037,8 +1122,12 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
   size_t ndefs = 0;
   unsigned long long nodes = 0;
 
+  int prescanned = 0;
   if (has_caret_bracket(src, len)) {
-    if ((rc = split_defs(src, len, &body, &notes, &raw, &nraw))) goto out;
+    const char *bsrc;
+    size_t blen;
+    if ((rc = split_defs(src, len, ctx, &body, &bsrc, &blen, &notes, &raw, &nraw))) goto out;
+    prescanned = 1;
     if (nraw) {
       defs = nd_calloc(nraw, sizeof *defs);
       if (!defs) { rc = nd_oom("markdown: footnotes"); goto out; }
@@ -1056,7 +1145,7 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
         ndefs++;
         reader_init(&r, doc, ctx, note);
         r.nodes = nodes;
-        rc = run_md4c(&r, notes.data + raw[i].content_off, raw[i].content_len);
+        rc = run_md4c(&r, notes.data + raw[i].content_off, raw[i].content_len, 0);
         nodes = r.nodes;
         reader_free(&r);
         if (rc) goto out;
@@ -1079,16 +1168,16 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
         defs[w++] = defs[i];
       }
       ndefs = w;
-      src = body.data ? body.data : "";
-      len = body.len;
-      nd_ctx_release_input(ctx); /* parsed from body from here on */
+      if (bsrc != src) nd_ctx_release_input(ctx); /* parsed from body from here on */
+      src = bsrc;
+      len = blen;
     }
   }
   reader_init(&r, doc, ctx, newsdoc_doc_root(doc));
   r.nodes = nodes;
   r.defs = defs;
   r.ndefs = ndefs;
-  rc = run_md4c(&r, src, len);
+  rc = run_md4c(&r, src, len, prescanned);
   reader_free(&r);
   for (size_t i = 0; !rc && i < ndefs; i++)
     if (!defs[i].used)

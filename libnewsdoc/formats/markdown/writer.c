@@ -49,7 +49,7 @@ static int is_roman(unsigned char c) { return c && strchr("ivxlcdmIVXLCDM", c) !
 /* At the start of a line: how much of s (from i) would start a block, and
  * where a backslash must go.  Returns the offset of the character to
  * escape, or (size_t)-1. */
-static size_t line_start_escape(const char *s, size_t len, size_t i) {
+size_t nd_md_line_start_escape(const char *s, size_t len, size_t i) {
   if (i >= len) return (size_t)-1;
   unsigned char c = (unsigned char)s[i];
   unsigned char n1 = i + 1 < len ? (unsigned char)s[i + 1] : 0;
@@ -137,7 +137,7 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
   size_t i = 0;
   if (line_start) {
     while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
-    esc_at = line_start_escape(s, len, i);
+    esc_at = nd_md_line_start_escape(s, len, i);
   }
   size_t run = i;
   while (i < len) {
@@ -186,7 +186,7 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
         /* blanks and further newlines: one soft break (a blank line
          * would end the paragraph) */
         while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
-        esc_at = in_table ? (size_t)-1 : line_start_escape(s, len, i);
+        esc_at = in_table ? (size_t)-1 : nd_md_line_start_escape(s, len, i);
         run = i;
         continue;
       default:
