@@ -301,6 +301,35 @@ Test(markdown_reader, footnotes) {
   newsdoc_doc_free(d);
 }
 
+/* Definitions that come last are cut off the end of the source, the
+ * others cut out of a copy: both read the same. */
+Test(markdown_reader, footnote_definitions_anywhere_read_the_same) {
+  static const char *const forms[] = {
+    "Text[^a] and more[^b].\n\nMiddle paragraph.\n\n[^a]: First,\n    continued.\n[^b]: Second.\n",
+    "Text[^a] and more[^b].\n\n[^a]: First,\n    continued.\n\nMiddle paragraph.\n\n[^b]: Second.\n",
+    "Text[^a] and more[^b].\n\n[^b]: Second.\n[^a]: First,\n    continued.\n\nMiddle paragraph.\n",
+    "Text[^a] and more[^b].\n\nMiddle paragraph.\n\n[^a]: First,\n    continued.\n\n  \t\n[^b]: Second.\n\n\n",
+    "Text[^a] and more[^b].\n\nMiddle paragraph.\n[^a]: First,\n    continued.\n[^b]: Second.",
+  };
+  char *want = NULL;
+  for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+    newsdoc_doc *d = md(forms[i]);
+    char *j = tu_json(d);
+    newsdoc_doc_free(d);
+    cr_assert(strstr(j, "continued.") && strstr(j, "Second.") && strstr(j, "Middle paragraph."), "%zu: %s", i, j);
+    if (!want) want = j;
+    else {
+      cr_assert_str_eq(j, want, "form %zu reads differently", i);
+      free(j);
+    }
+  }
+  free(want);
+  /* a paragraph right after the last definition stays body text */
+  newsdoc_doc *d = md("A[^a].\n\n[^a]: Note.\n\nAfter.\n");
+  assert_text(newsdoc_node_last_child(newsdoc_doc_root(d)), "After.");
+  newsdoc_doc_free(d);
+}
+
 Test(markdown_reader, depth_limit) {
   char buf[4096];
   size_t n = 0;
@@ -310,6 +339,13 @@ Test(markdown_reader, depth_limit) {
   cr_assert_eq(read_md(&d, buf, NULL), NEWSDOC_ELIMIT_DEPTH);
   cr_assert_null(d);
   cr_assert(strstr(newsdoc_error_last()->message, "max-depth"), "%s", newsdoc_error_last()->message);
+  /* the line is the source's, footnote definitions counted */
+  char deep[1024];
+  n = (size_t)snprintf(deep, sizeof deep, "a[^1]\n\n[^1]: note\n    more\n\npara\n\n");
+  for (int i = 0; i < 300; i++) { deep[n++] = '>'; deep[n++] = ' '; }
+  memcpy(deep + n, "deep\n", 6);
+  cr_assert_eq(read_md(&d, deep, NULL), NEWSDOC_ELIMIT_DEPTH);
+  cr_assert(strstr(newsdoc_error_last()->message, "line 8 "), "%s", newsdoc_error_last()->message);
   /* allowed with a higher limit */
   cr_assert_eq(read_md(&d, buf, "1000"), 0, "%s", newsdoc_error_last()->message);
   cr_assert_not_null(nth(d, NEWSDOC_NODE_BLOCKQUOTE, 299));
