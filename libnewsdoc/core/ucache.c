@@ -115,10 +115,10 @@ static void avx2_init(void) {
   /* what glibc found at start-up: no CPUID of our own (libgcc's
    * __cpu_indicator_init runs a dozen, each a trap to the hypervisor in a
    * virtual machine, in every process) */
-  have_avx2 = CPU_FEATURE_ACTIVE(AVX2) ? 1 : 0;
+  have_avx2 = CPU_FEATURE_ACTIVE(AVX2) && CPU_FEATURE_ACTIVE(POPCNT) ? 1 : 0;
 #else
   __builtin_cpu_init();
-  have_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+  have_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") ? 1 : 0;
 #endif
 }
 #endif

@@ -60,8 +60,8 @@ static inline uint32_t nd_ucp_next(const char *s, size_t len, size_t *i) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define ND_AVX2 1
-#define ND_TARGET_AVX2 __attribute__((target("avx2")))
-/* 1 when the processor has AVX2 (asked once). */
+#define ND_TARGET_AVX2 __attribute__((target("avx2,popcnt")))
+/* 1 when the processor has AVX2 and POPCNT (asked once). */
 int nd_have_avx2(void);
 
 /* Bytes in every lane, filled by nd_have_avx2() at run time (so that they

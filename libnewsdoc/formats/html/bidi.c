@@ -170,8 +170,8 @@ static void bv_init(void) {
 
 typedef struct {
   __m256i lo[3], wid[3];
-  __m256i nl, nr, esc; /* per-lane counts (at most 255 blocks) and ESC */
-  uint64_t sum;        /* the characters looked up one by one, as in scan_span() */
+  __m256i esc;
+  size_t nl, nr; /* the letters counted */
 } bv_state;
 
 static const unsigned char KEEP[64] = {
@@ -212,31 +212,25 @@ static inline ND_TARGET_AVX2 unsigned bidi_block(const unsigned char *u, size_t 
   /* two-byte characters, at their trail byte (the lead is p) */
   __m256i in = nd_avx2_arabic_in(v, p, st->lo, st->wid, &ar);
   __m256i r = _mm256_and_si256(trail, _mm256_andnot_si256(in, ar));
-  st->nl = _mm256_sub_epi8(st->nl, letter);
-  st->nr = _mm256_sub_epi8(st->nr, r);
+  st->nl += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(letter));
+  st->nr += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(r));
   st->esc = _mm256_or_si256(st->esc, e);
   unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(r, trail));
   while (m) {
     unsigned j = (unsigned)__builtin_ctz(m);
     int k = low[((u[at + j - 1] & 0x1Fu) << 6) | (u[at + j] & 0x3Fu)];
     *esc |= k;
-    st->sum += ADD[k & 31];
+    st->nl += (k & ND_BIDI_CLASS) == ND_BIDI_L;
+    st->nr += (k & ND_BIDI_CLASS) == ND_BIDI_R;
     m &= m - 1;
   }
   return bad;
 }
 
-/* Adds the counts to *ltr and *rtl and clears them. */
-static inline ND_TARGET_AVX2 void bv_flush(bv_state *st, size_t *ltr, size_t *rtl) {
-  __m256i z = _mm256_setzero_si256();
-  __m256i a = _mm256_sad_epu8(st->nl, z), b = _mm256_sad_epu8(st->nr, z);
-  uint64_t la[4], lb[4];
-  _mm256_storeu_si256((__m256i *)la, a);
-  _mm256_storeu_si256((__m256i *)lb, b);
-  *ltr += (size_t)(la[0] + la[1] + la[2] + la[3] + (st->sum & 0xFFFFFFFFu));
-  *rtl += (size_t)(lb[0] + lb[1] + lb[2] + lb[3] + (st->sum >> 32));
-  st->nl = st->nr = z;
-  st->sum = 0;
+/* Adds the counts to *ltr and *rtl. */
+static inline void bv_flush(const bv_state *st, size_t *ltr, size_t *rtl) {
+  *ltr += st->nl;
+  *rtl += st->nr;
 }
 
 /* Blocks from u[*pi] (>= 1) to the end, the last one the last 32 bytes
@@ -250,10 +244,9 @@ static ND_TARGET_AVX2 void bidi_blocks(const unsigned char *u, size_t len, size_
     st.lo[j] = _mm256_loadu_si256((const __m256i *)bv.lo[j]);
     st.wid[j] = _mm256_loadu_si256((const __m256i *)bv.wid[j]);
   }
-  st.nl = st.nr = st.esc = _mm256_setzero_si256();
-  st.sum = 0;
+  st.esc = _mm256_setzero_si256();
+  st.nl = st.nr = 0;
   size_t i = *pi;
-  unsigned nblk = 0;   /* blocks since the per-lane counts were added up */
   int after_block = 0; /* then u[i - 1] may be a lead not counted yet */
   for (;;) {
     size_t at = i;
@@ -264,10 +257,6 @@ static ND_TARGET_AVX2 void bidi_blocks(const unsigned char *u, size_t len, size_
       keep = lanes_from((unsigned)(i - at));
     }
     unsigned bad = bidi_block(u, at, keep, low, &st, esc);
-    if (++nblk == 255) {
-      bv_flush(&st, ltr, rtl);
-      nblk = 0;
-    }
     if (!bad) {
       i = at + 32;
       after_block = 1;

@@ -1102,15 +1102,6 @@ static void reader_init(md_reader *r, newsdoc_doc *doc, newsdoc_ctx *ctx, newsdo
   r->nodes_max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_NODES);
 }
 
-static int has_caret_bracket(const char *s, size_t len) {
-  const char *p = s, *end = s + len;
-  while (p < end && (p = memchr(p, '[', (size_t)(end - p))) != NULL) {
-    if (p + 1 < end && p[1] == '^') return 1;
-    p++;
-  }
-  return 0;
-}
-
 /* Read the Markdown body (front matter already taken) into the document. */
 static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx *ctx) {
   md_reader r;
@@ -1122,12 +1113,11 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
   size_t ndefs = 0;
   unsigned long long nodes = 0;
 
-  int prescanned = 0;
-  if (has_caret_bracket(src, len)) {
+  /* one pass over the lines: footnote definitions taken out, depth checked */
+  {
     const char *bsrc;
     size_t blen;
     if ((rc = split_defs(src, len, ctx, &body, &bsrc, &blen, &notes, &raw, &nraw))) goto out;
-    prescanned = 1;
     if (nraw) {
       defs = nd_calloc(nraw, sizeof *defs);
       if (!defs) { rc = nd_oom("markdown: footnotes"); goto out; }
@@ -1177,7 +1167,7 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
   r.nodes = nodes;
   r.defs = defs;
   r.ndefs = ndefs;
-  rc = run_md4c(&r, src, len, prescanned);
+  rc = run_md4c(&r, src, len, 1);
   reader_free(&r);
   for (size_t i = 0; !rc && i < ndefs; i++)
     if (!defs[i].used)
