@@ -80,9 +80,29 @@ void nd_buf_init(nd_buf *b);
 void nd_buf_free(nd_buf *b);
 void nd_buf_clear(nd_buf *b); /* len = 0, keeps memory */
 int nd_buf_reserve(nd_buf *b, size_t extra); /* 0 or NEWSDOC_ENOMEM */
-void nd_buf_put(nd_buf *b, const void *data, size_t len);
-void nd_buf_puts(nd_buf *b, const char *s);
-void nd_buf_putc(nd_buf *b, char c);
+/* put/puts/putc copy in place while the buffer has room (and the terminating
+ * NUL): inline, as writers call them for every tag and piece of text; the
+ * _slow functions grow the buffer. */
+void nd_buf_put_slow(nd_buf *b, const void *data, size_t len);
+void nd_buf_putc_slow(nd_buf *b, char c);
+static inline void nd_buf_put(nd_buf *b, const void *data, size_t len) {
+  if (len && !b->failed && len < b->cap - b->len) {
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = 0;
+  } else {
+    nd_buf_put_slow(b, data, len);
+  }
+}
+static inline void nd_buf_puts(nd_buf *b, const char *s) { nd_buf_put(b, s, strlen(s)); }
+static inline void nd_buf_putc(nd_buf *b, char c) {
+  if (!b->failed && b->cap - b->len >= 2) {
+    b->data[b->len++] = c;
+    b->data[b->len] = 0;
+  } else {
+    nd_buf_putc_slow(b, c);
+  }
+}
 void nd_buf_printf(nd_buf *b, const char *fmt, ...) NEWSDOC_PRINTF(2, 3);
 void nd_buf_put_utf8(nd_buf *b, uint32_t cp); /* encode one code point */
 /* Take the data (caller frees with nd_free); the buffer is emptied.

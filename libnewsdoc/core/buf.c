@@ -36,16 +36,14 @@ fail:
   return NEWSDOC_ENOMEM;
 }
 
-void nd_buf_put(nd_buf *b, const void *data, size_t len) {
+void nd_buf_put_slow(nd_buf *b, const void *data, size_t len) {
   if (!len || nd_buf_reserve(b, len)) return;
   memcpy(b->data + b->len, data, len);
   b->len += len;
   b->data[b->len] = 0;
 }
 
-void nd_buf_puts(nd_buf *b, const char *s) { nd_buf_put(b, s, strlen(s)); }
-
-void nd_buf_putc(nd_buf *b, char c) {
+void nd_buf_putc_slow(nd_buf *b, char c) {
   if (nd_buf_reserve(b, 1)) return;
   b->data[b->len++] = c;
   b->data[b->len] = 0;

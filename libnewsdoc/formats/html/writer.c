@@ -76,6 +76,7 @@ static void esc_text(nd_buf *b, const char *s, size_t len) { nd_html_escape_quot
 static void esc_attr(nd_buf *b, const char *s) { nd_xml_escape_attr(b, s, strlen(s)); }
 
 static int lang_eq(const char *a, const char *b) {
+  if (a == b) return 1; /* mostly: the language a frame took from its parent */
   if (!a || !*a) return !b || !*b;
   return b && !strcasecmp(a, b);
 }
