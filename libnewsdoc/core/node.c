@@ -518,11 +518,24 @@ int newsdoc_node_clone(newsdoc_node **out, const newsdoc_node *node) {
 
 /* ---- helpers for readers ---------------------------------------------------- */
 
+/* newsdoc_node_append_child() for a node just made (detached, without
+ * children: nothing to unlink, no ancestor to look for). */
+static int link_new(newsdoc_node *parent, newsdoc_node *child) {
+  if (!newsdoc_node_can_contain(parent->type, child->type) || child->type == NEWSDOC_NODE_BODY)
+    return check_link(parent, child, "newsdoc_node_append_child");
+  child->parent = parent;
+  child->prev = parent->last;
+  if (parent->last) parent->last->next = child;
+  else parent->first = child;
+  parent->last = child;
+  return 0;
+}
+
 newsdoc_node *nd_node_add(newsdoc_node *parent, newsdoc_node_type type) {
   newsdoc_node *n = nd_node_alloc(type);
   if (!n) { nd_oom("building the tree"); return NULL; }
   if (parent) {
-    if (newsdoc_node_append_child(parent, n)) { free_fields(n); return NULL; }
+    if (link_new(parent, n)) { free_fields(n); return NULL; }
   }
   return n;
 }
@@ -534,7 +547,7 @@ newsdoc_node *nd_node_add_text(newsdoc_node *parent, const char *s, size_t len) 
   if (len) memcpy(n->literal, s, len);
   n->literal[len] = 0;
   n->literal_len = len;
-  if (parent && newsdoc_node_append_child(parent, n)) {
+  if (parent && link_new(parent, n)) {
     free_fields(n);
     return NULL;
   }
