@@ -212,15 +212,20 @@ static int check_link(const newsdoc_node *parent, const newsdoc_node *child, con
   return 0;
 }
 
-int newsdoc_node_append_child(newsdoc_node *parent, newsdoc_node *child) {
-  int rc = check_link(parent, child, "newsdoc_node_append_child");
-  if (rc) return rc;
-  newsdoc_node_unlink(child);
+/* child (detached) becomes parent's last child. */
+static void link_last(newsdoc_node *parent, newsdoc_node *child) {
   child->parent = parent;
   child->prev = parent->last;
   if (parent->last) parent->last->next = child;
   else parent->first = child;
   parent->last = child;
+}
+
+int newsdoc_node_append_child(newsdoc_node *parent, newsdoc_node *child) {
+  int rc = check_link(parent, child, "newsdoc_node_append_child");
+  if (rc) return rc;
+  newsdoc_node_unlink(child);
+  link_last(parent, child);
   return 0;
 }
 
@@ -523,11 +528,7 @@ int newsdoc_node_clone(newsdoc_node **out, const newsdoc_node *node) {
 static int link_new(newsdoc_node *parent, newsdoc_node *child) {
   if (!newsdoc_node_can_contain(parent->type, child->type) || child->type == NEWSDOC_NODE_BODY)
     return check_link(parent, child, "newsdoc_node_append_child");
-  child->parent = parent;
-  child->prev = parent->last;
-  if (parent->last) parent->last->next = child;
-  else parent->first = child;
-  parent->last = child;
+  link_last(parent, child);
   return 0;
 }
 
