@@ -116,8 +116,9 @@ int newsdoc_node_new(newsdoc_node **out, newsdoc_node_type type) {
 /* Frees what the node points to, and the node itself unless it is in a
  * chunk: the caller then releases it there (nd_slab_put). */
 static void free_owned(newsdoc_node *n) {
-  if (!literal_inline(n)) nd_free(n->literal);
-  nd_free(n->lang);
+  /* NULL tested here: most nodes own nothing, and nd_free is a call */
+  if (n->literal && !literal_inline(n)) nd_free(n->literal);
+  if (n->lang) nd_free(n->lang);
   if (n->ext) {
     nd_free(n->ext->url);
     nd_free(n->ext->title);
@@ -162,6 +163,9 @@ void nd_node_free_tree(newsdoc_node *root) {
   if (root) root->next = NULL;
   while (todo) {
     newsdoc_node *n = todo;
+    /* the nodes of a tree were carved one after another: the walk is a
+     * pointer chase through memory it reads in order */
+    __builtin_prefetch((const char *)n + 2048);
     todo = n->next;
     if (n->first) {
       n->last->next = todo;

@@ -966,7 +966,10 @@ static int split_defs(const char *src, size_t len, newsdoc_ctx *ctx, nd_buf *bod
     const char *line = src + i;
     size_t ll = le - i;
     size_t lo, lbl, co;
-    if (in_fence) {
+    unsigned char c0 = ll ? (unsigned char)line[0] : 0;
+    if (c0 >= 0x80 || ((c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z')) {
+      /* most lines start with a letter: no fence, definition or container */
+    } else if (in_fence) {
       if (fence_end(line, ll, fch, flen)) in_fence = 0;
     } else if (fence_start(line, ll, &fch, &flen)) {
       in_fence = 1;
