@@ -49,6 +49,8 @@ typedef struct md_reader {
   newsdoc_doc *doc;
   newsdoc_ctx *ctx;
   newsdoc_node *root;      /* BODY, or the NOTE being read */
+  const char *doc_lang;    /* the document's language and direction (the */
+  newsdoc_dir doc_dir;     /* front matter is read before the body) */
   int sections_allowed;    /* top-level headings make SECTIONs */
   const char *src;
   size_t srclen;
@@ -193,18 +195,35 @@ static newsdoc_node *add_node(md_reader *r, newsdoc_node *parent, newsdoc_node_t
   return n;
 }
 
+/* newsdoc_node_effective_lang/_dir with the document's own values read
+ * once: a node of the body inherits them, one of a note not yet placed
+ * does not. */
+static const char *eff_lang(const md_reader *r, const newsdoc_node *n) {
+  const newsdoc_node *top = n;
+  for (const newsdoc_node *a = n; a; top = a, a = a->parent)
+    if (a->lang && *a->lang) return a->lang;
+  return top == newsdoc_doc_root(r->doc) ? r->doc_lang : NULL;
+}
+
+static newsdoc_dir eff_dir(const md_reader *r, const newsdoc_node *n) {
+  const newsdoc_node *top = n;
+  for (const newsdoc_node *a = n; a; top = a, a = a->parent)
+    if (a->dir != NEWSDOC_DIR_UNSET) return (newsdoc_dir)a->dir;
+  return top == newsdoc_doc_root(r->doc) ? r->doc_dir : NEWSDOC_DIR_UNSET;
+}
+
 static newsdoc_node *add_block(md_reader *r, newsdoc_node_type t) {
   newsdoc_node *parent = block_parent(r);
   newsdoc_node *n = add_node(r, parent, t);
   if (!n) return NULL;
   if (r->nscopes && r->scopes[r->nscopes - 1].level == r->n) {
     md_scope *s = &r->scopes[r->nscopes - 1];
-    const char *pl = newsdoc_node_effective_lang(parent, r->doc);
+    const char *pl = eff_lang(r, parent);
     if (s->lang && (!pl || strcmp(pl, s->lang)) && newsdoc_node_set_lang(n, s->lang)) {
       fail(r, newsdoc_error_last()->code);
       return NULL;
     }
-    if (s->dir && newsdoc_node_effective_dir(parent, r->doc) != s->dir) newsdoc_node_set_dir(n, s->dir);
+    if (s->dir && eff_dir(r, parent) != s->dir) newsdoc_node_set_dir(n, s->dir);
   }
   return n;
 }
@@ -750,19 +769,20 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud) {
     if (parse_dir_tag(s, size, "span", &lang, &dir)) {
       /* Only what differs from the surroundings; a span that changes
        * nothing is transparent (its frame holds the parent). */
-      const char *pl = newsdoc_node_effective_lang(p, r->doc);
+      const char *pl = eff_lang(r, p);
       if (lang && pl && !strcmp(pl, lang)) { nd_free(lang); lang = NULL; }
-      if (dir && newsdoc_node_effective_dir(p, r->doc) == dir) dir = NEWSDOC_DIR_UNSET;
+      if (dir && eff_dir(r, p) == dir) dir = NEWSDOC_DIR_UNSET;
       if (!lang && !dir) {
         if (flush_text(r)) return -1;
         return push(r, p, K_SPAN, 0);
       }
       n = add_node(r, p, NEWSDOC_NODE_SPAN);
-      int rc = n ? 0 : -1;
-      if (n && lang) rc = newsdoc_node_set_lang(n, lang);
-      if (n && dir) newsdoc_node_set_dir(n, dir);
-      nd_free(lang);
-      if (rc) return fail(r, r->err ? r->err : newsdoc_error_last()->code);
+      if (!n) {
+        nd_free(lang);
+        return -1;
+      }
+      n->lang = lang; /* parse_dir_tag's copy, now the span's */
+      if (dir) newsdoc_node_set_dir(n, dir);
       return push(r, n, K_SPAN, 0);
     }
     if (is_close_tag(s, size, "span") && r->n && r->stack[r->n - 1].kind == K_SPAN) {
@@ -1102,6 +1122,8 @@ static void reader_init(md_reader *r, newsdoc_doc *doc, newsdoc_ctx *ctx, newsdo
   r->ctx = ctx;
   r->root = root;
   r->sections_allowed = root->type == NEWSDOC_NODE_BODY;
+  r->doc_lang = newsdoc_meta_get(doc, NEWSDOC_META_LANG);
+  r->doc_dir = newsdoc_doc_dir(doc);
   r->nodes_max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_NODES);
 }
 
