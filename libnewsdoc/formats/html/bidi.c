@@ -49,8 +49,16 @@ static void fill_low(void) {
   }
 }
 
+/* pthread_once is a call into libc on every use; the writer asks for the
+ * tables once per piece of text, so the done case is a load here. */
+static atomic_int g_low_done;
+static void fill_low_once(void) {
+  fill_low();
+  atomic_store_explicit(&g_low_done, 1, memory_order_release);
+}
+
 static const uint8_t *low_table(void) {
-  pthread_once(&g_low_once, fill_low);
+  if (!atomic_load_explicit(&g_low_done, memory_order_acquire)) pthread_once(&g_low_once, fill_low_once);
   return g_low;
 }
 
@@ -142,10 +150,20 @@ static void scan_span(const unsigned char *u, size_t len, size_t *pi, size_t end
  * sequence or an invalid byte, that character goes through scan_span()
  * and the next block starts after it. */
 static struct {
+  _Alignas(32) unsigned char lo[3][32]; /* the same in every lane */
+  _Alignas(32) unsigned char wid[3][32];
   int on;
-  unsigned char lo[3][32], wid[3][32]; /* the same in every lane */
 } bv;
 static pthread_once_t bv_once = PTHREAD_ONCE_INIT;
+static atomic_int bv_done;
+static void bv_init(void);
+static void bv_init_once(void) {
+  bv_init();
+  atomic_store_explicit(&bv_done, 1, memory_order_release);
+}
+static inline void bv_ready(void) {
+  if (!atomic_load_explicit(&bv_done, memory_order_acquire)) pthread_once(&bv_once, bv_init_once);
+}
 
 static int ascii_esc(unsigned c) {
   return (c < 0x20 && c != '\t' && c != '\n') || c == '"' || c == '&' || c == '<' || c == '>' || c == 0x7F;
@@ -169,7 +187,6 @@ static void bv_init(void) {
 }
 
 typedef struct {
-  __m256i lo[3], wid[3];
   __m256i esc;
   size_t nl, nr; /* the letters counted */
 } bv_state;
@@ -210,7 +227,7 @@ static inline ND_TARGET_AVX2 unsigned bidi_block(const unsigned char *u, size_t 
                               _mm256_cmpeq_epi8(_mm256_or_si256(v, ND_K(ND_K02)), ND_K(ND_K3E)));
   e = _mm256_and_si256(keep, _mm256_or_si256(_mm256_or_si256(e, ctl), _mm256_cmpeq_epi8(v, ND_K(ND_K7F))));
   /* two-byte characters, at their trail byte (the lead is p) */
-  __m256i in = nd_avx2_arabic_in(v, p, st->lo, st->wid, &ar);
+  __m256i in = nd_avx2_arabic_in(v, p, (const __m256i *)bv.lo, (const __m256i *)bv.wid, &ar);
   __m256i r = _mm256_and_si256(trail, _mm256_andnot_si256(in, ar));
   st->nl += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(letter));
   st->nr += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(r));
@@ -240,10 +257,6 @@ static inline void bv_flush(const bv_state *st, size_t *ltr, size_t *rtl) {
 static ND_TARGET_AVX2 void bidi_blocks(const unsigned char *u, size_t len, size_t *pi, const uint8_t *low, size_t *ltr,
                                        size_t *rtl, int *esc) {
   bv_state st;
-  for (int j = 0; j < 3; j++) {
-    st.lo[j] = _mm256_loadu_si256((const __m256i *)bv.lo[j]);
-    st.wid[j] = _mm256_loadu_si256((const __m256i *)bv.wid[j]);
-  }
   st.esc = _mm256_setzero_si256();
   st.nl = st.nr = 0;
   size_t i = *pi;
@@ -282,7 +295,7 @@ int nd_html_bidi_scan(const char *s, size_t len, size_t *ltr, size_t *rtl) {
   int esc = 0;
 #if ND_AVX2
   if (len >= 2) {
-    pthread_once(&bv_once, bv_init);
+    bv_ready();
     if (bv.on && len >= 33) {
       int k = class_next(u, len, &i, low); /* the blocks need u[i - 1] */
       esc |= k;
@@ -359,7 +372,7 @@ void nd_html_escape_quot(nd_buf *b, const char *s, size_t len) {
   size_t i = 0;
 #if ND_AVX2
   if (len >= 64) {
-    pthread_once(&bv_once, bv_init);
+    bv_ready();
     if (bv.on) {
       (void)nd_utf8_next(s, len, &i); /* the blocks need s[i - 1] */
       nd_xml_escape_quot(b, s, i);
