@@ -76,7 +76,7 @@ typedef struct md_reader {
   md_def *defs;            /* sorted by label */
   size_t ndefs;
   const char *skip_until;  /* footnote reference text already consumed */
-  size_t depth_max;
+  unsigned long long depth_max; /* max-depth, read once */
   unsigned long long nodes, nodes_max;
   unsigned counter;
   int err;
@@ -144,7 +144,8 @@ static int count_node(md_reader *r) {
 static size_t tree_depth(md_reader *r) { return (size_t)r->nsect + r->n + 1; }
 
 static int push(md_reader *r, newsdoc_node *node, int kind, int md) {
-  if (nd_check_depth(r->ctx, tree_depth(r), "markdown nesting")) return fail(r, NEWSDOC_ELIMIT_DEPTH);
+  if (tree_depth(r) > r->depth_max && nd_check_depth(r->ctx, tree_depth(r), "markdown nesting"))
+    return fail(r, NEWSDOC_ELIMIT_DEPTH);
   if (nd_grow(&r->stack, &r->cap, r->n, sizeof *r->stack, 32, "markdown: stack")) return fail(r, NEWSDOC_ENOMEM);
   r->stack[r->n].node = node;
   r->stack[r->n].kind = (unsigned char)kind;
@@ -1125,6 +1126,7 @@ static void reader_init(md_reader *r, newsdoc_doc *doc, newsdoc_ctx *ctx, newsdo
   r->doc_lang = newsdoc_meta_get(doc, NEWSDOC_META_LANG);
   r->doc_dir = newsdoc_doc_dir(doc);
   r->nodes_max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_NODES);
+  r->depth_max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
 }
 
 /* Read the Markdown body (front matter already taken) into the document. */
