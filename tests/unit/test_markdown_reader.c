@@ -446,6 +446,13 @@ static void free_deferred(void) {
   while (g_nfreed) free(g_freed[--g_nfreed]);
 }
 
+static void put_file(const char *path, const char *s) {
+  FILE *f = fopen(path, "wb");
+  cr_assert(f);
+  fputs(s, f);
+  fclose(f);
+}
+
 Test(markdown_reader, read_file_frees_the_input_early_and_reads_the_same) {
   static const char *inputs[] = {
     /* footnotes (one defined twice, the first wins), NFD text */
@@ -459,10 +466,7 @@ Test(markdown_reader, read_file_frees_the_input_early_and_reads_the_same) {
   const char *path = "read_file_early_free.md";
   newsdoc_allocator al = {NEWSDOC_ALLOCATOR_VERSION, poison_malloc, poison_realloc, poison_free, NULL};
   for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
-    FILE *f = fopen(path, "wb");
-    cr_assert(f);
-    fputs(inputs[i], f);
-    fclose(f);
+    put_file(path, inputs[i]);
     newsdoc_doc *a = NULL, *b = NULL;
     cr_assert_eq(newsdoc_read(&a, inputs[i], strlen(inputs[i]), "markdown", NULL, NULL), 0, "%s",
                  newsdoc_error_last()->message);
@@ -482,6 +486,83 @@ Test(markdown_reader, read_file_frees_the_input_early_and_reads_the_same) {
     free(ja);
     free(jb);
     newsdoc_doc_free(a);
+  }
+  remove(path);
+}
+
+/* md4c 0.4.8 reads the byte after the text it is given (text[size]) and
+ * acts on it: "[a](b" followed in memory by ')' was read as a link whose
+ * end lies past the input, after which md4c reads past its own arrays
+ * (the fuzzer's "text of ~4 GB" and crashes inside md_parse); "10"
+ * followed by '.' was read as an ordered list.  The reader gives md4c
+ * text followed by a NUL, so the byte after the caller's input, whatever
+ * it is, changes nothing.  See tests/fuzz/md4c/md4c_overread.c. */
+static newsdoc_doc *md_then(const char *s, char after) {
+  size_t n = strlen(s);
+  char *buf = malloc(n + 1);
+  cr_assert_not_null(buf);
+  memcpy(buf, s, n);
+  buf[n] = after; /* not part of the input */
+  newsdoc_doc *d = NULL;
+  int rc = newsdoc_read(&d, buf, n, "markdown", NULL, NULL);
+  free(buf);
+  cr_assert_eq(rc, 0, "\"%s\" then '%c': %s", s, after, newsdoc_error_last()->message);
+  return d;
+}
+
+Test(markdown_reader, the_byte_after_the_input_is_not_read) {
+  static const struct { const char *in, after, *text; } cases[] = {
+    {"[a](b", ')', "[a](b"}, {"x [a](b", ')', "x [a](b"}, {"![a](b", ')', "![a](b"},
+    {"10", '.', "10"},       {"10", ')', "10"},           {"[a](b", '\0', "[a](b"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    newsdoc_doc *d = md_then(cases[i].in, cases[i].after);
+    cr_assert_null(nth(d, NEWSDOC_NODE_LINK, 0), "\"%s\" then '%c': a link", cases[i].in, cases[i].after);
+    cr_assert_null(nth(d, NEWSDOC_NODE_IMAGE, 0), "\"%s\" then '%c': an image", cases[i].in, cases[i].after);
+    cr_assert_null(nth(d, NEWSDOC_NODE_LIST, 0), "\"%s\" then '%c': a list", cases[i].in, cases[i].after);
+    assert_text(nth(d, NEWSDOC_NODE_PARAGRAPH, 0), cases[i].text);
+    newsdoc_doc_free(d);
+  }
+}
+
+/* The same through newsdoc_read_file, whose buffer is the library's own
+ * (its byte after the file's last one is not set): an allocator that
+ * fills new memory with ')' stands for the stale bytes a heap block
+ * holds.  The last input has footnotes: its body and notes are parsed
+ * from the reader's own buffers. */
+static void *paren_malloc(size_t n, void *ud) {
+  (void)ud;
+  void *p = malloc(n);
+  if (p) memset(p, ')', n);
+  return p;
+}
+static void *paren_realloc(void *p, size_t n, void *ud) {
+  (void)ud;
+  size_t old = p ? malloc_usable_size(p) : 0;
+  void *q = malloc(n);
+  if (!q) return NULL;
+  memset(q, ')', n);
+  if (p) memcpy(q, p, old < n ? old : n);
+  free(p);
+  return q;
+}
+static void paren_free(void *p, void *ud) { (void)ud; free(p); }
+
+Test(markdown_reader, read_file_input_is_not_read_past_its_end) {
+  static const char *inputs[] = {"[a](b", "10", "See [^x] and [a](b\n\n[^x]: one [c](d"};
+  const char *path = "read_file_past_end.md";
+  newsdoc_allocator al = {NEWSDOC_ALLOCATOR_VERSION, paren_malloc, paren_realloc, paren_free, NULL};
+  for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+    put_file(path, inputs[i]);
+    cr_assert_eq(newsdoc_set_allocator(&al), 0);
+    newsdoc_doc *d = NULL;
+    int rc = newsdoc_read_file(&d, path, "markdown", NULL);
+    char *j = rc ? NULL : tu_json(d);
+    newsdoc_doc_free(d);
+    newsdoc_set_allocator(NULL);
+    cr_assert_eq(rc, 0, "input %zu: %s", i, newsdoc_error_last()->message);
+    cr_assert(!strstr(j, "\"link\"") && !strstr(j, "\"list\""), "input %zu: %s", i, j);
+    free(j);
   }
   remove(path);
 }

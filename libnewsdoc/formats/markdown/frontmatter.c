@@ -88,7 +88,12 @@ int nd_md_plain(nd_buf *out, const char *s, size_t len) {
   parser.enter_span = pl_span;
   parser.leave_span = pl_span;
   parser.text = pl_text;
-  if (md_parse(s, (MD_SIZE)len, &parser, &p)) return newsdoc_error_set(NEWSDOC_ENOMEM, "markdown: md4c failed on metadata");
+  nd_buf copy = ND_BUF_INIT;
+  int rc = nd_md_text_for_md4c(&copy, &s, len);
+  if (rc) return rc;
+  rc = md_parse(s, (MD_SIZE)len, &parser, &p);
+  nd_buf_free(&copy);
+  if (rc) return newsdoc_error_set(NEWSDOC_ENOMEM, "markdown: md4c failed on metadata");
   while (out->len && out->data[out->len - 1] == ' ') out->len--;
   return out->failed ? nd_oom("markdown: metadata") : 0;
 }

@@ -31,6 +31,15 @@ void nd_md_escape_text(nd_buf *out, const char *s, size_t len, int line_start, i
  * be escaped so that s does not start a block there, or (size_t)-1. */
 size_t nd_md_line_start_escape(const char *s, size_t len, size_t i);
 
+/* md4c 0.4.8 reads the byte after the text it parses when the text does
+ * not end in a line feed, and acts on it: a ')' there closes "[a](b" as a
+ * link ending past the input, after which md4c reads past its own arrays
+ * (text sizes of gigabytes, crashes); a '.' after "10" makes a list
+ * (tests/fuzz/md4c/md4c_overread.c).  Points *s at text md_parse() may be
+ * given for s[0..len): s itself when it ends in '\n', "" when empty, else
+ * a copy in tmp, which a NUL follows.  Returns 0 or NEWSDOC_ENOMEM. */
+int nd_md_text_for_md4c(nd_buf *tmp, const char **s, size_t len);
+
 /* Decode an entity reference ("&amp;", "&#65;", "&#x41;") into b;
  * unknown names are copied as they are. */
 void nd_md_put_entity(nd_buf *b, const char *s, size_t len);

@@ -720,8 +720,10 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud) {
   if (r->err) return -1;
   /* No text is longer than the input (md4c's own strings are a byte or
    * two).  The fuzzer found inputs (after many others in one process)
-   * where a size of some 3 GB arrived here; taken as it is, that was a
-   * 4.7 GB allocation. */
+   * where a size of some 3-4 GB arrived here (a 4.7 GB allocation): md4c
+   * had read the byte after the input, left there by an earlier input
+   * (see nd_md_text_for_md4c(), which now prevents that).  Kept as a
+   * second line of defence. */
   if (size > r->srclen + 64) return fail(r, newsdoc_error_set(NEWSDOC_EMALFORMED, "markdown: the parser reported text longer than the input"));
   int was_html = r->last_html;
   r->last_html = 0;
@@ -1090,8 +1092,20 @@ static void reader_free(md_reader *r) {
   nd_free(r->aligns);
 }
 
-/* Parse src into r; prescanned: prescan_depth() already ran on it. */
-static int run_md4c(md_reader *r, const char *src, size_t len, int prescanned) {
+int nd_md_text_for_md4c(nd_buf *tmp, const char **s, size_t len) {
+  if (!len) {
+    *s = "";
+    return 0;
+  }
+  if ((*s)[len - 1] == '\n') return 0; /* md4c stops at the line end */
+  nd_buf_put(tmp, *s, len); /* NUL-terminated */
+  if (tmp->failed) return nd_oom("markdown: input");
+  *s = tmp->data;
+  return 0;
+}
+
+/* run_md4c() on text md4c may be given (nd_md_text_for_md4c()). */
+static int parse_md4c(md_reader *r, const char *src, size_t len, int prescanned) {
   MD_PARSER p;
   memset(&p, 0, sizeof p);
   p.abi_version = 0;
@@ -1108,6 +1122,15 @@ static int run_md4c(md_reader *r, const char *src, size_t len, int prescanned) {
   if (r->err) return r->err;
   if (rc) return newsdoc_error_set(NEWSDOC_ENOMEM, "markdown: md4c failed (%d)", rc);
   return flush_text(r) ? r->err : 0;
+}
+
+/* Parse src into r; prescanned: prescan_depth() already ran on it. */
+static int run_md4c(md_reader *r, const char *src, size_t len, int prescanned) {
+  nd_buf copy = ND_BUF_INIT;
+  if ((r->err = nd_md_text_for_md4c(&copy, &src, len))) return r->err;
+  int rc = parse_md4c(r, src, len, prescanned);
+  nd_buf_free(&copy); /* nothing points into it: the last text is flushed */
+  return rc;
 }
 
 static int cmp_def(const void *a, const void *b) {
