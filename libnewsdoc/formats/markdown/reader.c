@@ -167,7 +167,25 @@ static void pop(md_reader *r) {
 }
 
 /* The node new blocks go into. */
+static int leave_span(MD_SPANTYPE type, void *detail, void *ud);
+
 static newsdoc_node *block_parent(md_reader *r) {
+  /* md4c 0.4.8 can start a block inside spans it never closes: in
+   * "- *[](*)\n  >" the emphasis opened before the link is still open when
+   * the quote begins.  Those spans end where the block begins (as if md4c
+   * had left them), so that a block never lands in inline content. */
+  while (r->img_depth && !r->err) leave_span(MD_SPAN_IMG, NULL, r);
+  while (r->n && !r->err) {
+    md_frame f = r->stack[r->n - 1];
+    if (f.kind == K_SPAN) {
+      if (flush_text(r)) break;
+      pop(r);
+    } else if (f.kind != K_IMPLICIT && f.md >= 64) {
+      leave_span((MD_SPANTYPE)(f.md - 64), NULL, r);
+    } else {
+      break;
+    }
+  }
   /* a block ends the implicit paragraph of a tight item, and any raw
    * <span> left open in it */
   int implicit = 0;
