@@ -14,7 +14,7 @@
 # to replay it as a regular test).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/build-fuzz}
+build=$(realpath -m "${1:-$src/build-fuzz}") # absolute: the harnesses run from elsewhere
 secs=${FUZZ_SECONDS:-20}
 jobs=${FUZZ_JOBS:-1}
 shared=${NEWSDOC_SHARED:-$src/../shared}

@@ -93,6 +93,7 @@ static int slurp_file(const char *path, unsigned long long max, nd_buf *b) {
   int err = ferror(fp);
   fclose(fp);
   if (err) return newsdoc_error_set(NEWSDOC_EIO, "%s: read error", path);
+  b->data[b->len] = 0; /* as an nd_buf always is (fread wrote past the old end) */
   return 0;
 }
 
