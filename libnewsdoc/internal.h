@@ -43,7 +43,34 @@ void nd_default_free(void *p);
  * operation; the chunk is freed when its last one goes) and returns how many
  * are left (plus a large bias while a thread still allocates from it). */
 typedef struct nd_slab nd_slab;
-void *nd_slab_alloc(size_t size, size_t tail, char **tailp, nd_slab **slab);
+void *nd_slab_alloc_slow(size_t size, size_t tail, char **tailp, nd_slab **slab);
+/* The calling thread's current chunk: its free part, how many nodes were
+ * carved from it, and the size of the next chunk (core/slab.c's; here so
+ * that carving a node is inline).  initial-exec TLS: reached through %fs,
+ * not a __tls_get_addr call (two per node were a tenth of carving one);
+ * 40 bytes of the static TLS glibc keeps for libraries loaded later, as
+ * Python's cffi loads us. */
+typedef struct {
+  char *top, *end;
+  nd_slab *cur;
+  size_t nalloc, next_size;
+} nd_slab_thread;
+extern _Thread_local nd_slab_thread nd_slab_tl __attribute__((tls_model("initial-exec")));
+static inline void *nd_slab_alloc(size_t size, size_t tail, char **tailp, nd_slab **slab) {
+  nd_slab_thread *t = &nd_slab_tl;
+  size_t need = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+  if (nd_alloc_std && tail <= ((size_t)64 << 10) && need <= ((size_t)64 << 10) && t->cur &&
+      need + tail <= (size_t)(t->end - t->top)) {
+    void *p = t->top;
+    t->top += need;
+    t->end -= tail;
+    *tailp = t->end;
+    t->nalloc++;
+    *slab = t->cur;
+    return p;
+  }
+  return nd_slab_alloc_slow(size, tail, tailp, slab);
+}
 size_t nd_slab_put(nd_slab *s, size_t count);
 /* For the tests: whether a node made now would go into a chunk, and how many
  * chunks exist (all threads). */

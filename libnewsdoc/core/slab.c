@@ -59,18 +59,8 @@ struct nd_slab {
 };
 #define ND_SLAB_HDR ((sizeof(nd_slab) + 15) & ~(size_t)15)
 
-/* The calling thread's current chunk: its free part, how many nodes were
- * carved from it, and the size of the next chunk.  Kept here rather than in
- * the chunk so that carving a node reads nothing else. */
-typedef struct {
-  char *top, *end;
-  nd_slab *cur;
-  size_t nalloc, next_size;
-} slab_thread;
-/* initial-exec: reached through %fs, not a __tls_get_addr call per node (two
- * per node were a tenth of carving one); 40 bytes of the static TLS that
- * glibc keeps for libraries loaded later (Python's cffi dlopens us) */
-static _Thread_local slab_thread tl __attribute__((tls_model("initial-exec")));
+_Thread_local nd_slab_thread nd_slab_tl __attribute__((tls_model("initial-exec")));
+#define tl nd_slab_tl
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static pthread_key_t g_key;
@@ -146,11 +136,11 @@ static nd_slab *slab_new(size_t size) {
 /* Nodes are carved upwards from the start of the chunk, their tails (inline
  * literals) downwards from its end: the nodes of a tree lie together, and a
  * walk over them (nd_node_free_tree) does not stream the text in between. */
-void *nd_slab_alloc(size_t size, size_t tail, char **tailp, nd_slab **slab) {
+void *nd_slab_alloc_slow(size_t size, size_t tail, char **tailp, nd_slab **slab) {
   *slab = NULL;
   if (nd_alloc_std && size <= ND_SLAB_MAX && tail <= ND_SLAB_MAX) {
     size = round_up(size);
-    slab_thread *t = &tl;
+    nd_slab_thread *t = &tl;
     if ((size_t)(t->end - t->top) >= size + tail || slab_new(size + tail)) {
       void *p = t->top;
       t->top += size;

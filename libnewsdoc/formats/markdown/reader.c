@@ -28,6 +28,7 @@ enum {
 
 typedef struct {
   newsdoc_node *node;
+  newsdoc_node *near; /* node, or the nearest frame's below it that has one */
   unsigned char kind;
   unsigned char md; /* the md4c block/span type + 1 for blocks, + 64 for spans */
 } md_frame;
@@ -148,6 +149,7 @@ static int push(md_reader *r, newsdoc_node *node, int kind, int md) {
     return fail(r, NEWSDOC_ELIMIT_DEPTH);
   if (nd_grow(&r->stack, &r->cap, r->n, sizeof *r->stack, 32, "markdown: stack")) return fail(r, NEWSDOC_ENOMEM);
   r->stack[r->n].node = node;
+  r->stack[r->n].near = node ? node : r->n ? r->stack[r->n - 1].near : NULL;
   r->stack[r->n].kind = (unsigned char)kind;
   r->stack[r->n].md = (unsigned char)md;
   r->n++;
@@ -202,8 +204,7 @@ static newsdoc_node *block_parent(md_reader *r) {
       if (was_implicit) break;
     }
   }
-  for (size_t i = r->n; i > 0; i--)
-    if (r->stack[i - 1].node) return r->stack[i - 1].node;
+  if (r->n && r->stack[r->n - 1].near) return r->stack[r->n - 1].near;
   return r->nsect ? r->sect[r->nsect - 1] : r->root;
 }
 
@@ -250,7 +251,7 @@ static newsdoc_node *add_block(md_reader *r, newsdoc_node_type t) {
 /* The node inline content goes into; a tight list item gets a paragraph. */
 static newsdoc_node *inline_parent(md_reader *r) {
   newsdoc_node *near = NULL;
-  for (size_t i = r->n; i > 0 && !near; i--) near = r->stack[i - 1].node;
+  if (r->n) near = r->stack[r->n - 1].near;
   if (near && (near->type == NEWSDOC_NODE_ITEM || near->type == NEWSDOC_NODE_BLOCKQUOTE)) {
     newsdoc_node *p = add_node(r, near, NEWSDOC_NODE_PARAGRAPH);
     if (!p || push(r, p, K_IMPLICIT, 0)) return NULL;
