@@ -330,6 +330,33 @@ Test(markdown_reader, footnote_definitions_anywhere_read_the_same) {
   newsdoc_doc_free(d);
 }
 
+/* The body's NFC check runs in the line pass, 4 KiB behind it: text that
+ * needs NFC (or has invalid bytes) deep in a long body, or only in the
+ * front matter, is normalised all the same, with one warning. */
+Test(markdown_reader, nfc_deep_in_the_body_and_in_front_matter) {
+  char *big = malloc(20000);
+  cr_assert_not_null(big);
+  const char *fm[] = {"---\ntitle: \xd8\xb9\xd9\x86\xd9\x88\xd8\xa7\xd9\x86\n---\n\n",
+                      "---\ntitle: Cafe\xcc\x81\n---\n\n", ""};
+  const char *tail[] = {"Cafe\xcc\x81 \xd8\xa7\xd9\x93.\n", "bad \xff byte.\n", "plain.\n"};
+  for (size_t f = 0; f < 3; f++)
+    for (size_t t = 0; t < 3; t++) {
+      size_t n = (size_t)snprintf(big, 20000, "%s", fm[f]);
+      while (n < 12000) n += (size_t)snprintf(big + n, 20000 - n, "\xd9\x81\xd9\x82\xd8\xb1\xd8\xa9 text.\n\n");
+      snprintf(big + n, 20000 - n, "%s", tail[t]);
+      newsdoc_doc *d = NULL;
+      cr_assert_eq(read_md(&d, big, NULL), 0, "%s", newsdoc_error_last()->message);
+      char *j = tu_json(d);
+      newsdoc_doc_free(d);
+      cr_assert(!strstr(j, "e\xcc\x81") && !strstr(j, "\xd8\xa7\xd9\x93"), "fm %zu tail %zu: not NFC", f, t);
+      if (t == 0) cr_assert(strstr(j, "Caf\xc3\xa9 \xd8\xa2."), "fm %zu: %s", f, j + strlen(j) - 80);
+      if (f == 1) cr_assert(strstr(j, "Caf\xc3\xa9\""), "front matter not NFC");
+      cr_assert_eq(g_warnings, t == 1 ? 1 : 0, "fm %zu tail %zu: %d warnings", f, t, g_warnings);
+      free(j);
+    }
+  free(big);
+}
+
 Test(markdown_reader, depth_limit) {
   char buf[4096];
   size_t n = 0;

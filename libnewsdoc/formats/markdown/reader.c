@@ -15,6 +15,7 @@
 #include "../../core/ucache.h"
 
 #define MD_FLAGS (MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH)
+#define ND_MD_NOT_NFC 1 /* split_defs()/read_body(): the text needs normalise_input() */
 
 enum {
   K_NODE,     /* a node whose children come from md4c */
@@ -992,16 +993,23 @@ static int only_blank_lines(const char *s, size_t len) {
  * When the definitions come last (nothing but blank lines between and
  * after them, as writers put them), the body is the source before the
  * first one, not a copy: *body_src points into src or to body's data. */
-static int split_defs(const char *src, size_t len, newsdoc_ctx *ctx, nd_buf *body, const char **body_src,
-                      size_t *body_len, nd_buf *notes, md_rawdef **defs_out, size_t *ndefs_out) {
+static int split_defs(const char *src, size_t len, newsdoc_ctx *ctx, int check_nfc, nd_buf *body,
+                      const char **body_src, size_t *body_len, nd_buf *notes, md_rawdef **defs_out,
+                      size_t *ndefs_out) {
   unsigned long long max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
   md_rawdef *defs = NULL;
   size_t ndefs = 0, cap = 0;
   int in_fence = 0, rc = 0;
   char fch = 0;
   size_t flen = 0, line_no = 1;
-  size_t i = 0;
+  size_t i = 0, checked = 0; /* src[0..checked) is valid UTF-8 and NFC */
   while (i < len) {
+    /* the NFC check a few KiB behind, while those lines are in the cache
+     * (a line end is always a normalisation boundary) */
+    if (check_nfc && i - checked >= 4096) {
+      if (!nd_nfc_quick(src + checked, i - checked)) { nd_free(defs); return ND_MD_NOT_NFC; }
+      checked = i;
+    }
     const char *nl = memchr(src + i, '\n', len - i);
     size_t le = nl ? (size_t)(nl - src) : len;
     size_t next = le < len ? le + 1 : le;
@@ -1067,6 +1075,7 @@ static int split_defs(const char *src, size_t len, newsdoc_ctx *ctx, nd_buf *bod
     line_no++;
     i = next;
   }
+  if (check_nfc && checked < len && !nd_nfc_quick(src + checked, len - checked)) { nd_free(defs); return ND_MD_NOT_NFC; }
   if (notes->failed) { nd_free(defs); return nd_oom("markdown: footnotes"); }
   *body_src = src;
   *body_len = len;
@@ -1172,7 +1181,10 @@ static void reader_init(md_reader *r, newsdoc_doc *doc, newsdoc_ctx *ctx, newsdo
 }
 
 /* Read the Markdown body (front matter already taken) into the document. */
-static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx *ctx) {
+/* Read the Markdown body into the document.  check_nfc: src has not been
+ * checked yet; ND_MD_NOT_NFC (nothing read) when it is not certainly valid
+ * NFC, for the caller to normalise it and call again. */
+static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx *ctx, int check_nfc) {
   md_reader r;
   int rc = 0;
   md_rawdef *raw = NULL;
@@ -1186,7 +1198,7 @@ static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx 
   {
     const char *bsrc;
     size_t blen;
-    if ((rc = split_defs(src, len, ctx, &body, &bsrc, &blen, &notes, &raw, &nraw))) goto out;
+    if ((rc = split_defs(src, len, ctx, check_nfc, &body, &bsrc, &blen, &notes, &raw, &nraw))) goto out;
     if (nraw) {
       defs = nd_calloc(nraw, sizeof *defs);
       if (!defs) { rc = nd_oom("markdown: footnotes"); goto out; }
@@ -1438,21 +1450,38 @@ int nd_md_read(newsdoc_doc **out, const char *data, size_t len, newsdoc_ctx *ctx
     return newsdoc_error_set(NEWSDOC_ELIMIT_SIZE, "markdown: input larger than 2 GiB");
   if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) { data += 3; len -= 3; }
   nd_buf tmp = ND_BUF_INIT;
-  const char *src;
-  size_t slen;
-  int rc = normalise_input(data, len, &tmp, &src, &slen, ctx);
-  if (!rc && tmp.data) nd_ctx_release_input(ctx); /* src is our own copy now */
+  const char *src = data;
+  size_t slen = len;
+  /* Text that is valid and certainly NFC (the usual case) is read as it
+   * is: the front matter is checked on its own, the body by the line pass
+   * of split_defs() as it goes (one pass over the input less).  Otherwise
+   * normalise_input() makes an NFC copy first.  A line end is always a
+   * normalisation boundary, so the front matter reads the same from
+   * either, and only the body is normalised when the front matter was
+   * already NFC. */
+  size_t yo, yl, bo;
+  int has_fm = nd_md_frontmatter_find(src, slen, &yo, &yl, &bo);
+  int fast = !has_fm || nd_nfc_quick(src, bo); /* the body still to check */
+  int rc = 0;
+  if (!fast) {
+    rc = normalise_input(data, len, &tmp, &src, &slen, ctx);
+    if (!rc && tmp.data) nd_ctx_release_input(ctx); /* src is our own copy now */
+    if (!rc) has_fm = nd_md_frontmatter_find(src, slen, &yo, &yl, &bo);
+  }
   newsdoc_doc *doc = NULL;
   if (!rc) rc = newsdoc_doc_new(&doc);
-  if (!rc) {
-    size_t yo, yl, bo;
-    if (nd_md_frontmatter_find(src, slen, &yo, &yl, &bo)) {
-      rc = nd_md_frontmatter_read(doc, src + yo, yl, ctx);
-      if (rc == 1) rc = 0; /* not a mapping: plain Markdown */
-      else if (!rc) { src += bo; slen -= bo; }
-    }
+  if (!rc && has_fm) {
+    rc = nd_md_frontmatter_read(doc, src + yo, yl, ctx);
+    if (rc == 1) rc = 0; /* not a mapping: plain Markdown */
+    else if (!rc) { src += bo; slen -= bo; }
   }
-  if (!rc) rc = read_body(doc, src, slen, ctx);
+  if (!rc) rc = read_body(doc, src, slen, ctx, fast);
+  if (rc == ND_MD_NOT_NFC) {
+    /* nothing of the body read yet */
+    rc = normalise_input(src, slen, &tmp, &src, &slen, ctx);
+    if (!rc && tmp.data) nd_ctx_release_input(ctx);
+    if (!rc) rc = read_body(doc, src, slen, ctx, 0);
+  }
   nd_buf_free(&tmp);
   if (rc) {
     newsdoc_doc_free(doc);
