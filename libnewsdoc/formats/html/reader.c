@@ -1556,14 +1556,15 @@ typedef struct {
   int ours; /* written by libnewsdoc */
 } page_meta;
 
-static void read_head_meta(R *r, xmlDocPtr d, page_meta *pm) {
-  xmlNodePtr root = xmlDocGetRootElement(d);
-  if (!root) return;
-  for (xmlNodePtr x = root; x && !r->rc; x = dom_next(x, root, 1)) {
-    if (x->type != XML_ELEMENT_NODE) continue;
+/* What one element of the page tells about the article (title, JSON-LD,
+ * canonical link, <meta>): called for every element in document order by
+ * the walk that checks depth and attributes (one walk over the page, not
+ * two: on a page of some MB each walk is a chase through cold memory). */
+static void head_meta_node(R *r, xmlNodePtr x, page_meta *pm) {
+  {
     if (is(x, "title") && !pm->title_text) {
       pm->title_text = node_text_clean(r, x);
-      continue;
+      return;
     }
     if (is(x, "script")) {
       const char *ty = attr(x, "type");
@@ -1580,22 +1581,22 @@ static void read_head_meta(R *r, xmlDocPtr d, page_meta *pm) {
         }
         nd_free(s);
       }
-      continue;
+      return;
     }
     if (is(x, "link")) {
       const char *rel = attr(x, "rel");
       if (has_word(rel, "canonical") && is_url(attr(x, "href"))) meta_set(r, NEWSDOC_META_SOURCE_URL, attr(x, "href"));
-      continue;
+      return;
     }
-    if (!is(x, "meta")) continue;
+    if (!is(x, "meta")) return;
     const char *name = attr(x, "name");
     if (!name) name = attr(x, "property");
     if (!name) name = attr(x, "itemprop");
     const char *he = attr(x, "http-equiv");
     const char *content = attr(x, "content");
-    if (!content) continue;
-    if (he && !strcasecmp(he, "content-language")) { pm->content_lang = content; continue; }
-    if (!name) continue;
+    if (!content) return;
+    if (he && !strcasecmp(he, "content-language")) { pm->content_lang = content; return; }
+    if (!name) return;
     if (!strcasecmp(name, "og:title")) pm->og_title = content;
     else if (!strcasecmp(name, "og:site_name")) pm->og_site = content;
     else if (!strcasecmp(name, "og:locale")) pm->og_locale = content;
@@ -1611,7 +1612,7 @@ static void read_head_meta(R *r, xmlDocPtr d, page_meta *pm) {
              !strcasecmp(name, "sailthru.date") || !strcasecmp(name, "parsely-pub-date") || !strcasecmp(name, "date"))
       meta_set(r, NEWSDOC_META_DATE, content);
     else if (!strcasecmp(name, "keywords") || !strcasecmp(name, "news_keywords")) {
-      if (newsdoc_meta_count(r->doc, NEWSDOC_META_KEYWORD)) continue;
+      if (newsdoc_meta_count(r->doc, NEWSDOC_META_KEYWORD)) return;
       char *all = nd_strdup(content);
       if (!all) { fail(r, nd_oom("html: keywords")); return; }
       char *p = all;
@@ -1976,6 +1977,7 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
                                    ename(x), max_attrs, (int)xmlGetLineNo(x)));
         break;
       }
+      if (x->type == XML_ELEMENT_NODE) head_meta_node(&r, x, &pm);
       if (x->type == XML_ELEMENT_NODE && x->children) {
         depth++;
         if (depth > maxd) { fail(&r, nd_check_depth(ctx, depth, ename(x))); break; }
@@ -1988,7 +1990,6 @@ int nd_html_parse_into(newsdoc_doc *doc, newsdoc_node *parent, const char *data,
     }
   }
   if (body && !r.rc) {
-    read_head_meta(&r, d, &pm);
     xmlNodePtr root = body;
     if (!is_xhtml && !r.fragment && !pm.ours && page_has_furniture(body)) {
       root = find_article(&r, body);
