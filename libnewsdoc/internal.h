@@ -56,19 +56,23 @@ typedef struct {
   size_t nalloc, next_size;
 } nd_slab_thread;
 extern _Thread_local nd_slab_thread nd_slab_tl __attribute__((tls_model("initial-exec")));
+#define ND_SLAB_MAX ((size_t)64 << 10) /* chunks double up to this */
+/* Carves need (aligned) + tail bytes from the thread's current chunk, which
+ * has room for them. */
+static inline void *nd_slab_carve(nd_slab_thread *t, size_t need, size_t tail, char **tailp, nd_slab **slab) {
+  void *p = t->top;
+  t->top += need;
+  t->end -= tail;
+  *tailp = t->end;
+  t->nalloc++;
+  *slab = t->cur;
+  return p;
+}
 static inline void *nd_slab_alloc(size_t size, size_t tail, char **tailp, nd_slab **slab) {
   nd_slab_thread *t = &nd_slab_tl;
   size_t need = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
-  if (nd_alloc_std && tail <= ((size_t)64 << 10) && need <= ((size_t)64 << 10) && t->cur &&
-      need + tail <= (size_t)(t->end - t->top)) {
-    void *p = t->top;
-    t->top += need;
-    t->end -= tail;
-    *tailp = t->end;
-    t->nalloc++;
-    *slab = t->cur;
-    return p;
-  }
+  if (nd_alloc_std && tail <= ND_SLAB_MAX && need <= ND_SLAB_MAX && t->cur && need + tail <= (size_t)(t->end - t->top))
+    return nd_slab_carve(t, need, tail, tailp, slab);
   return nd_slab_alloc_slow(size, tail, tailp, slab);
 }
 size_t nd_slab_put(nd_slab *s, size_t count);

@@ -50,7 +50,6 @@
 #endif
 
 #define ND_SLAB_FIRST ((size_t)4 << 10) /* a thread's first chunk */
-#define ND_SLAB_MAX ((size_t)64 << 10)  /* chunks double up to this */
 #define ND_SLAB_HELD ((size_t)1 << (sizeof(size_t) * 8 - 2))
 #define ND_SLAB_ALIGN sizeof(void *)
 
@@ -138,19 +137,9 @@ static nd_slab *slab_new(size_t size) {
  * walk over them (nd_node_free_tree) does not stream the text in between. */
 void *nd_slab_alloc_slow(size_t size, size_t tail, char **tailp, nd_slab **slab) {
   *slab = NULL;
-  if (nd_alloc_std && size <= ND_SLAB_MAX && tail <= ND_SLAB_MAX) {
-    size = round_up(size);
-    nd_slab_thread *t = &tl;
-    if ((size_t)(t->end - t->top) >= size + tail || slab_new(size + tail)) {
-      void *p = t->top;
-      t->top += size;
-      t->end -= tail;
-      *tailp = t->end;
-      t->nalloc++;
-      *slab = t->cur;
-      return p;
-    }
-  }
+  /* nd_slab_alloc found no room (or no chunk): a new chunk has room */
+  if (nd_alloc_std && size <= ND_SLAB_MAX && tail <= ND_SLAB_MAX && slab_new(round_up(size) + tail))
+    return nd_slab_carve(&tl, round_up(size), tail, tailp, slab);
   if (tail > (size_t)-1 - size) return NULL;
   char *p = nd_malloc(size + tail);
   *tailp = p ? p + size : NULL;

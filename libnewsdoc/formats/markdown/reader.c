@@ -1180,10 +1180,10 @@ static void reader_init(md_reader *r, newsdoc_doc *doc, newsdoc_ctx *ctx, newsdo
   r->depth_max = newsdoc_ctx_limit(ctx, NEWSDOC_LIMIT_DEPTH);
 }
 
-/* Read the Markdown body (front matter already taken) into the document. */
-/* Read the Markdown body into the document.  check_nfc: src has not been
- * checked yet; ND_MD_NOT_NFC (nothing read) when it is not certainly valid
- * NFC, for the caller to normalise it and call again. */
+/* Read the Markdown body (front matter already taken) into the document.
+ * check_nfc: src has not been checked yet; ND_MD_NOT_NFC (nothing read)
+ * when it is not certainly valid NFC, for the caller to normalise it and
+ * call again. */
 static int read_body(newsdoc_doc *doc, const char *src, size_t len, newsdoc_ctx *ctx, int check_nfc) {
   md_reader r;
   int rc = 0;
